@@ -1,0 +1,81 @@
+import factory
+from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from registry.models import Membership, Organization, Role, User, Venue
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def in_roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in extracted])
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """allauth refuses to log in people whose address is unverified. Runs last, so it saves."""
+        if not create:
+            return
+        self.save()
+        if extracted is not False:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.update_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    in_roles = factory.PostGeneration(
+        lambda user, create, extracted, **kwargs: user.groups.add(Group.objects.get(name=Role.STAFF_ADMIN))
+    )
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organization
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    slug = factory.Sequence(lambda n: f"organization-{n}")
+    kind = Organization.Kind.CLUB
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Membership.Role.ORGANIZER
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Hall {n}")
+    code = factory.Sequence(lambda n: f"hall-{n}")
+    capacity = 100
+    building = "Main Block"
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(StaffFactory)
+    name = "phone"
+    confirmed = True

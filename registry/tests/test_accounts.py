@@ -1,0 +1,123 @@
+"""Public accounts: email login, mandatory verification, lockout after repeated failures."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from registry.models import User
+from registry.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+
+
+def login(client, email: str, password: str):
+    return client.post(LOGIN, {"login": email, "password": password})
+
+
+def test_a_person_signs_in_with_their_email_address(client):
+    user = UserFactory(email="ada@example.org")
+
+    response = login(client, "Ada@Example.org", PASSWORD)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_user_model_has_no_username_and_normalises_email():
+    user = User.objects.create_user("Grace@EXAMPLE.org", "x" * 12)
+
+    assert user.email == "grace@example.org"
+    assert not hasattr(user, "username")
+    assert User.USERNAME_FIELD == "email"
+
+
+def test_sign_up_requires_email_verification_before_login(client):
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "new@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert "_auth_user_id" not in client.session
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["new@example.org"]
+
+    # Until the link is opened, signing in only re-sends the verification mail.
+    response = login(client, "new@example.org", "a-long-passphrase-1")
+    assert "_auth_user_id" not in client.session
+
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    path = link.split("testserver", 1)[1]
+    client.post(path)
+
+    assert client.session["_auth_user_id"] == str(User.objects.get(email="new@example.org").pk)
+
+
+def test_sign_up_with_a_taken_email_does_not_reveal_the_account(client):
+    UserFactory(email="taken@example.org")
+
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "taken@example.org", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+    )
+
+    # Same response as a fresh sign-up; the owner is told by email instead.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert User.objects.filter(email="taken@example.org").count() == 1
+
+
+def test_password_reset_does_not_reveal_unknown_addresses(client):
+    UserFactory(email="known@example.org")
+
+    known = client.post("/accounts/password/reset/", {"email": "known@example.org"})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert "password/reset/key" in mail.outbox[0].body
+
+
+def test_sixth_bad_password_is_locked_out_and_lockout_lifts_after_cool_off(client):
+    UserFactory(email="target@example.org")
+    start = timezone.now()
+
+    with time_machine.travel(start, tick=False):
+        for _ in range(4):
+            response = login(client, "target@example.org", "wrong-password")
+            assert response.status_code == 200
+            assert b"not correct" in response.content
+        fifth_failure = login(client, "target@example.org", "wrong-password")
+        locked = login(client, "target@example.org", PASSWORD)
+
+    assert fifth_failure.status_code == 429
+
+    assert locked.status_code == 429
+    assert b"Sign-in temporarily locked" in locked.content
+    assert "_auth_user_id" not in client.session
+
+    with time_machine.travel(start + timedelta(minutes=16), tick=False):
+        response = login(client, "target@example.org", PASSWORD)
+
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_lockout_is_per_account_so_other_people_can_still_sign_in(client):
+    UserFactory(email="target@example.org")
+    other = UserFactory(email="other@example.org")
+    for _ in range(6):
+        login(client, "target@example.org", "wrong-password")
+
+    response = login(client, "other@example.org", PASSWORD)
+
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(other.pk)

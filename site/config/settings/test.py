@@ -1,0 +1,22 @@
+"""Test runs: fast hashing, Huey in immediate mode, mail to Django's outbox.
+
+DATABASE_URL and REDIS_URL still apply, so the same suite runs on SQLite and
+on a real PostgreSQL and Redis.
+"""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import HUEY, REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / f"test-media-{os.getpid()}"  # noqa: F405
+if REDIS_URL:
+    # Each xdist worker gets its own key space so parallel runs do not share rate-limit counters.
+    CACHES["default"]["KEY_PREFIX"] = f"convene-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from registry import views as registry_views
+
+from . import views
+
+admin.site.site_header = "Convene back office"
+admin.site.site_title = "Convene staff"
+admin.site.index_title = "Back office"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    # Both admins' own login pages are replaced by the one login path.
+    path("admin/login/", registry_views.admin_login, name="wagtail_login_override"),
+    path("staff/login/", registry_views.admin_login, name="staff_login_override"),
+    path("staff/", admin.site.urls),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/2fa/", registry_views.otp_verify, name="otp_verify"),
+    path("accounts/", include("allauth.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))
