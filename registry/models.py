@@ -220,3 +220,121 @@ class Venue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.capacity})"
+
+
+class CreditCategory(models.Model):
+    """An AICTE activity-point or CPD-credit category with per-person limits."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    description = models.TextField(blank=True)
+    min_points = models.PositiveIntegerField(default=0, help_text="Points each person must earn in this category.")
+    max_points = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Most points one person may be credited in this category (blank: no limit)."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "credit categories"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_points__isnull=True) | models.Q(max_points__gte=models.F("min_points")),
+                name="credit_category_max_not_below_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AttendanceMode(models.TextChoices):
+    ON_SITE = "on_site", "On site"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "Hybrid"
+
+
+class RegistrableEvent(models.Model):
+    """What makes a Wagtail page an event people register for.
+
+    Registry's tables point at `wagtailcore.Page`; the page supplies the
+    settings below. Operational state (seats taken, registrations) never lives
+    on the page: publishing a revision would overwrite it.
+    """
+
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField(db_index=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Leave empty for online events.",
+    )
+    online_url = models.URLField("online link", blank=True, help_text="Shown to confirmed registrants only.")
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seats available. Leave empty for no limit; 0 closes registration."
+    )
+    registration_opens_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open on publication.")
+    registration_closes_at = models.DateTimeField(null=True, blank=True, help_text="Empty: open until the start.")
+    waitlist_enabled = models.BooleanField("offer a waitlist when full", default=True)
+    requires_approval = models.BooleanField("organizers approve each registration", default=False)
+    credit_category = models.ForeignKey(
+        CreditCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    credit_points = models.PositiveSmallIntegerField(default=0)
+    attendance_threshold = models.PositiveSmallIntegerField(
+        "attendance needed for a certificate (%)",
+        default=75,
+        validators=[MaxValueValidator(100)],
+        help_text="Share of sessions a person must attend to earn the certificate and credits.",
+    )
+    issue_certificates_automatically = models.BooleanField(default=False)
+    is_cancelled = models.BooleanField("cancelled", default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def attendance_mode(self) -> str:
+        if self.venue_id and self.online_url:
+            return AttendanceMode.HYBRID
+        return AttendanceMode.ONLINE if self.online_url else AttendanceMode.ON_SITE
+
+    def registration_errors(self) -> dict[str, str]:
+        """Field errors for the settings above; the page's `clean()` raises them."""
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The event must end after it starts."
+        opens, closes = self.registration_opens_at, self.registration_closes_at
+        if opens and closes and closes <= opens:
+            errors["registration_closes_at"] = "Registration must close after it opens."
+        if self.registration_closes_at and self.ends_at and self.registration_closes_at > self.ends_at:
+            errors["registration_closes_at"] = "Registration must close before the event ends."
+        if self.credit_points and not self.credit_category_id:
+            errors["credit_category"] = "Choose the category these credit points count towards."
+        if self.venue_id and self.capacity and self.venue.capacity < self.capacity:
+            errors["capacity"] = f"{self.venue.name} holds {self.venue.capacity} people; lower the capacity."
+        return errors
+
+
+class EventInventory(models.Model):
+    """Seats of one event page: the row every registration updates atomically."""
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="inventory")
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    seats_taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "event inventories"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True) | models.Q(seats_taken__lte=models.F("capacity")),
+                name="inventory_never_overbooked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_id}: {self.seats_taken}/{self.capacity if self.capacity is not None else '∞'}"
