@@ -1,4 +1,13 @@
+import json
+import time
+
 from django import forms
+from django.conf import settings
+from django.core import signing
+
+from .models import AttendanceMode, MentorProfile, StudentProfile, User
+
+FORM_STARTED_SALT = "registry.registration-form-started"
 
 
 class OTPTokenForm(forms.Form):
@@ -9,3 +18,99 @@ class OTPTokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
         help_text="The 6-digit code from your authenticator app, or one of your backup codes.",
     )
+
+
+class RegistrationForm(forms.Form):
+    """Register for an event: identity, consent, the editor's questions, and two bot traps.
+
+    The honeypot (`website`) is hidden from people and filled by naive bots;
+    `form_started` is a signed timestamp that rejects submissions made faster
+    than a person can type. No third-party captcha: the network is closed.
+    """
+
+    full_name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(label="Email address", max_length=254)
+    phone = forms.CharField(label="Phone (optional)", max_length=32, required=False)
+    attendance_mode = forms.ChoiceField(
+        label="How will you attend?",
+        choices=[(AttendanceMode.ON_SITE, "In person"), (AttendanceMode.ONLINE, "Online")],
+        required=False,
+    )
+    consent = forms.BooleanField(
+        label="I agree that the organizers may use these details to run this event and contact me about it.",
+    )
+    website = forms.CharField(label="Leave this field empty", required=False)
+    form_started = forms.CharField(widget=forms.HiddenInput)
+
+    MAX_ANSWERS_BYTES = 10_000
+
+    def __init__(self, *args, extra_fields=None, user=None, hybrid=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_names = list((extra_fields or {}).keys())
+        for name, field in (extra_fields or {}).items():
+            self.fields[name] = field
+        if not hybrid:
+            del self.fields["attendance_mode"]
+        else:
+            self.fields["attendance_mode"].required = True
+        if user is not None and user.is_authenticated:
+            # An account holder's identity comes from the verified account.
+            self.fields["full_name"].initial = user.get_full_name()
+            self.fields["email"].initial = user.email
+            self.fields["email"].disabled = True
+            self.fields["phone"].initial = user.phone
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
+        self.fields["form_started"].initial = signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time()))
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError("Please leave this field empty.")
+        return ""
+
+    def clean_form_started(self):
+        try:
+            signer = signing.TimestampSigner(salt=FORM_STARTED_SALT)
+            started = float(signer.unsign(self.cleaned_data["form_started"], max_age=86_400))
+        except (signing.BadSignature, ValueError) as exc:
+            raise forms.ValidationError("This form has expired. Please reload the page and try again.") from exc
+        if time.time() - started < settings.REGISTRATION_MIN_FILL_SECONDS:
+            raise forms.ValidationError(
+                "That was quicker than a person can type. Please check the form and send it again."
+            )
+        return started
+
+    def clean(self):
+        cleaned = super().clean()
+        if len(json.dumps(self.answers(), default=str).encode()) > self.MAX_ANSWERS_BYTES:
+            raise forms.ValidationError("Your answers are too long. Please shorten them.")
+        return cleaned
+
+    def answers(self) -> dict:
+        """Answers to the editor's questions, as JSON-safe values."""
+        result = {}
+        for name in self.question_names:
+            value = self.cleaned_data.get(name)
+            if isinstance(value, list | tuple):
+                value = [str(item) for item in value]
+            elif value is not None and not isinstance(value, bool | int | float | str):
+                value = str(value)
+            result[name] = value
+        return result
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "phone", "wants_reminders", "wants_follow_ups"]
+
+
+class StudentProfileForm(forms.ModelForm):
+    class Meta:
+        model = StudentProfile
+        fields = ["usn", "department", "semester"]
+
+
+class MentorProfileForm(forms.ModelForm):
+    class Meta:
+        model = MentorProfile
+        fields = ["employee_id", "department", "designation", "qualifications"]

@@ -56,6 +56,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    wants_reminders = models.BooleanField("email me reminders before events", default=True)
+    wants_follow_ups = models.BooleanField("email me follow-ups after events", default=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()
@@ -320,21 +322,131 @@ class RegistrableEvent(models.Model):
         return errors
 
 
-class EventInventory(models.Model):
-    """Seats of one event page: the row every registration updates atomically."""
+class EventRecord(models.Model):
+    """Registry's copy of one registrable page: its schedule, settings and seats.
 
-    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="inventory")
+    Synced from the page on publish, so registrations, reminders and sweeps
+    need no join into page tables. `seats_taken` is the row every registration
+    updates atomically; it lives here, never on the page.
+    """
+
+    page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="event_record")
+    title = models.CharField(max_length=255)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
     capacity = models.PositiveIntegerField(null=True, blank=True)
     seats_taken = models.PositiveIntegerField(default=0)
+    waitlist_enabled = models.BooleanField(default=True)
+    requires_approval = models.BooleanField(default=False)
+    is_cancelled = models.BooleanField(default=False)
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name_plural = "event inventories"
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(seats_taken__lte=models.F("capacity")),
-                name="inventory_never_overbooked",
+                name="event_record_never_overbooked",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.page_id}: {self.seats_taken}/{self.capacity if self.capacity is not None else '∞'}"
+        return self.title
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
+
+
+class RegistrationStatus(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", "Awaiting email confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    PENDING = "pending", "Pending approval"
+    CANCELLED = "cancelled", "Cancelled"
+    REJECTED = "rejected", "Rejected"
+    EXPIRED = "expired", "Expired"
+
+
+# Statuses that hold one of the event's seats, and those that block a second registration.
+SEAT_HOLDING = [RegistrationStatus.AWAITING_CONFIRMATION, RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING]
+ACTIVE = [*SEAT_HOLDING, RegistrationStatus.WAITLISTED]
+
+
+class Registration(models.Model):
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="registrations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=32, blank=True)
+    attendance_mode = models.CharField(max_length=10, choices=AttendanceMode.choices, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=24, choices=RegistrationStatus.choices, db_index=True)
+    code = models.CharField(max_length=16, unique=True, help_text="Reference and check-in code.")
+    hold_expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="An unconfirmed seat is released at this time."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["page", "status", "created_at"]),
+            models.Index(fields=["status", "hold_expires_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["page", "email"],
+                condition=models.Q(status__in=ACTIVE),
+                name="one_active_registration_per_person",
+                violation_error_message="This person is already registered for this event.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}> — {self.get_status_display()}"
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE
+
+
+class SentEmail(models.Model):
+    """One row per message sent for a registration: reruns and retries send nothing twice."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="sent_emails")
+    kind = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "kind"], name="email_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.registration_id}"
+
+
+class Notification(models.Model):
+    """An in-app message shown in the person's account (and by the API)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

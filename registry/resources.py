@@ -2,7 +2,7 @@
 
 from import_export import fields, resources, widgets
 
-from .models import Facility, Organization, Venue
+from .models import Facility, Organization, Registration, Venue
 
 
 class OrganizationResource(resources.ModelResource):
@@ -29,3 +29,24 @@ class VenueResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+
+class RegistrationExportResource(resources.ModelResource):
+    event = fields.Field(attribute="page__title", column_name="event")
+
+    class Meta:
+        model = Registration
+        fields = [
+            "code",
+            "event",
+            "full_name",
+            "email",
+            "phone",
+            "attendance_mode",
+            "status",
+            "answers",
+            "created_at",
+            "confirmed_at",
+            "cancelled_at",
+        ]
+        export_order = fields

@@ -1,9 +1,12 @@
 """Reads from the registry, shaped so a page's query count does not grow with its rows."""
 
-from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from datetime import timedelta
 
-from .models import EventInventory
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from .models import ACTIVE, EventRecord, Registration, RegistrationStatus
 
 
 def with_seats_left(events: QuerySet) -> QuerySet:
@@ -12,7 +15,7 @@ def with_seats_left(events: QuerySet) -> QuerySet:
     `seats_left` is NULL for events without a capacity (unlimited). One
     subquery, so a listing of any length costs the same number of queries.
     """
-    taken = EventInventory.objects.filter(page_id=OuterRef("pk")).values("seats_taken")[:1]
+    taken = EventRecord.objects.filter(page_id=OuterRef("pk")).values("seats_taken")[:1]
     return events.annotate(
         seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
     ).annotate(
@@ -29,5 +32,119 @@ def seats_left(page) -> int | None:
     """Seats still free at one event; None means no limit."""
     if page.capacity is None:
         return None
-    taken = EventInventory.objects.filter(page_id=page.pk).values_list("seats_taken", flat=True).first() or 0
+    taken = EventRecord.objects.filter(page_id=page.pk).values_list("seats_taken", flat=True).first() or 0
     return max(page.capacity - taken, 0)
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the next person to be offered a seat; None when not waitlisted."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = Registration.objects.filter(page_id=registration.page_id, status=RegistrationStatus.WAITLISTED).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1
+
+
+def registration_counts(page_id: int) -> dict[str, int]:
+    counts = dict(
+        Registration.objects.filter(page_id=page_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in RegistrationStatus.values}
+
+
+def registrations_of(user) -> QuerySet:
+    """A person's registrations (by account or by their verified address), soonest event first."""
+    return (
+        Registration.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
+        .select_related("page", "page__event_record")
+        .order_by("page__event_record__starts_at", "pk")
+    )
+
+
+def reminders_due(*, offset_minutes: int, now) -> QuerySet:
+    """Confirmed registrations whose event starts within `offset_minutes` and that were not reminded yet."""
+    lead = timedelta(minutes=offset_minutes)
+    return (
+        Registration.objects.filter(
+            status=RegistrationStatus.CONFIRMED,
+            page__event_record__is_cancelled=False,
+            page__event_record__starts_at__gt=now,
+            page__event_record__starts_at__lte=now + lead,
+            created_at__lt=F("page__event_record__starts_at") - lead,
+        )
+        .exclude(user__wants_reminders=False)
+        .exclude(sent_emails__kind=f"reminder:{offset_minutes}")
+    )
+
+
+def follow_ups_due(*, delay_minutes: int, now, within_days: int = 7) -> QuerySet:
+    """Confirmed registrations of events that ended at least `delay_minutes` ago (and not long ago)."""
+    return (
+        Registration.objects.filter(
+            status=RegistrationStatus.CONFIRMED,
+            page__event_record__is_cancelled=False,
+            page__event_record__ends_at__lte=now - timedelta(minutes=delay_minutes),
+            page__event_record__ends_at__gt=now - timedelta(days=within_days),
+        )
+        .exclude(user__wants_follow_ups=False)
+        .exclude(sent_emails__kind="follow_up")
+    )
+
+
+def registration_panel(page, user, *, now=None) -> dict:
+    """What the event page's registration area needs: seats, open/closed, and the visitor's own status."""
+    left = seats_left(page)
+    mine = None
+    if user.is_authenticated:
+        mine = (
+            Registration.objects.filter(page_id=page.pk, status__in=ACTIVE)
+            .filter(Q(user=user) | Q(email__iexact=user.email))
+            .first()
+        )
+    return {
+        "seats_left": left,
+        "full": left == 0,
+        "waitlist": page.waitlist_enabled,
+        "closed_reason": registration_closed_reason(page, now=now),
+        "mine": mine,
+        "position": waitlist_position(mine) if mine else None,
+    }
+
+
+def registration_closed_reason(page, *, now=None) -> str | None:
+    """Why nobody can register right now, or None when registration is open."""
+    now = now or timezone.now()
+    if page.is_cancelled:
+        return "This event has been cancelled."
+    if page.registration_opens_at and now < page.registration_opens_at:
+        return "Registration has not opened yet."
+    closes_at = page.registration_closes_at or page.starts_at
+    if now >= closes_at:
+        return "Registration for this event has closed."
+    return None
+
+
+def organizations_managed_by(user) -> QuerySet:
+    """Organizations where the person organizes or heads (their back-office scope)."""
+    from .models import Membership, Organization
+
+    return Organization.objects.filter(
+        memberships__user=user, memberships__role__in=[Membership.Role.ORGANIZER, Membership.Role.HEAD]
+    )
+
+
+def sees_everything(user) -> bool:
+    from .models import Role
+
+    return user.is_superuser or user.groups.filter(name=Role.STAFF_ADMIN).exists()
+
+
+def scope_to_organizations(queryset: QuerySet, user, organization_path: str) -> QuerySet:
+    """An organizer sees only rows of their organizations; staff admins see all."""
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(**{f"{organization_path}__in": organizations_managed_by(user)})

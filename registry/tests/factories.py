@@ -1,5 +1,9 @@
+from datetime import timedelta
+from types import SimpleNamespace
+
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.models import Membership, Organization, Role, User, Venue
@@ -79,3 +83,37 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(StaffFactory)
     name = "phone"
     confirmed = True
+
+
+class EventStandIn(SimpleNamespace):
+    """A registrable event for registry tests: a real Wagtail page row plus the mixin's settings.
+
+    Registry services are duck-typed on `RegistrableEvent`, so registry's
+    tests do not need the cms app's EventPage.
+    """
+
+
+def make_event(**settings) -> EventStandIn:
+    from wagtail.models import Page
+
+    now = timezone.now()
+    root = Page.get_first_root_node()
+    page = root.add_child(instance=Page(title=settings.pop("title", "Workshop"), slug=f"event-{Page.objects.count()}"))
+    defaults = {
+        "pk": page.pk,
+        "title": page.title,
+        "url": page.url,
+        "starts_at": now + timedelta(days=7),
+        "ends_at": now + timedelta(days=7, hours=3),
+        "capacity": 10,
+        "registration_opens_at": None,
+        "registration_closes_at": None,
+        "waitlist_enabled": True,
+        "requires_approval": False,
+        "is_cancelled": False,
+        "organization_id": None,
+        "venue_id": None,
+        "online_url": "",
+    }
+    defaults.update(settings)
+    return EventStandIn(**defaults)

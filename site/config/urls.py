@@ -6,7 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from registry import views as registry_views
+from registry.views import security as registry_security
 
 from . import views
 
@@ -17,12 +17,13 @@ admin.site.index_title = "Back office"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Both admins' own login pages are replaced by the one login path.
-    path("admin/login/", registry_views.admin_login, name="wagtail_login_override"),
-    path("staff/login/", registry_views.admin_login, name="staff_login_override"),
+    path("admin/login/", registry_security.admin_login, name="wagtail_login_override"),
+    path("staff/login/", registry_security.admin_login, name="staff_login_override"),
     path("staff/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/2fa/", registry_views.otp_verify, name="otp_verify"),
+    path("accounts/2fa/", registry_security.otp_verify, name="otp_verify"),
+    path("", include("registry.urls")),
     path("accounts/", include("allauth.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

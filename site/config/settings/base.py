@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "registry",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes must come last: it turns lockouts raised anywhere above into its response.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -247,6 +249,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Whole-page cache for anonymous visitors (cms.cache); 0 turns it off. Publishing purges it.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 # --- Misc -----------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -264,4 +268,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "huey": {"level": "INFO"}},
 }
-RATELIMIT_VIEW = "registry.views.rate_limited"
+RATELIMIT_VIEW = "registry.views.security.rate_limited"
+
+# --- Registration ---------------------------------------------------------
+REGISTRATION_HOLD_MINUTES = int(os.environ.get("REGISTRATION_HOLD_MINUTES", "60"))
+WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "24"))
+REMINDER_OFFSETS_MINUTES = [int(m) for m in env_list("REMINDER_OFFSETS_MINUTES", "1440,60")]
+FOLLOW_UP_DELAY_MINUTES = int(os.environ.get("FOLLOW_UP_DELAY_MINUTES", "60"))
+REGISTRATION_MIN_FILL_SECONDS = 3
+# Per IP and per email address, in the seeds' minute/hour/day windows.
+REGISTRATION_RATE_LIMITS = {
+    "ip": ["10/m", "60/h", "300/d"],
+    "email": ["3/m", "10/h", "20/d"],
+}

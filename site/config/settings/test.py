@@ -20,3 +20,8 @@ MEDIA_ROOT = VAR_DIR / f"test-media-{os.getpid()}"  # noqa: F405
 if REDIS_URL:
     # Each xdist worker gets its own key space so parallel runs do not share rate-limit counters.
     CACHES["default"]["KEY_PREFIX"] = f"convene-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: race tests need SQLite's real locking (busy timeout, WAL).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker}.sqlite3")}  # noqa: F405

@@ -12,9 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from . import otp
-from .forms import OTPTokenForm
-from .security import can_use_admin
+from .. import otp
+from ..forms import OTPTokenForm
+from ..security import can_use_admin
 
 
 def _safe_next(request, default: str = "/staff/") -> str:

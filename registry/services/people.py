@@ -1,4 +1,4 @@
-"""Writes to the registry. Every front end (admin, import, page, API, task) calls these."""
+"""Writes about people, organizations and venues."""
 
 from allauth.account.models import EmailAddress
 from axes.utils import reset as axes_reset
@@ -6,12 +6,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import otp
-from .models import Facility, Membership, MentorProfile, Organization, Role, StudentProfile, User, Venue
-
-
-class DomainError(Exception):
-    """A rule was broken; the message is safe to show to the person who asked."""
+from .. import otp
+from ..models import Facility, Membership, MentorProfile, Organization, Role, StudentProfile, User, Venue
+from .errors import DomainError
 
 
 @transaction.atomic

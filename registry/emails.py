@@ -1,0 +1,97 @@
+"""Registration emails: text + HTML from templates, each kind sent at most once per registration."""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from . import tokens
+from .models import EventRecord, Registration, SentEmail
+from .selectors import waitlist_position
+
+SUBJECTS = {
+    "confirm_request": "Confirm your seat: {title}",
+    "confirmed": "You're registered: {title}",
+    "waitlisted": "You're on the waitlist: {title}",
+    "pending": "Registration received, awaiting approval: {title}",
+    "promoted": "A seat opened up for you: {title}",
+    "cancelled": "Registration cancelled: {title}",
+    "rejected": "Registration not approved: {title}",
+    "expired": "Your held seat was released: {title}",
+    "already_registered": "You're already registered: {title}",
+    "reminder": "Reminder: {title} starts {when}",
+    "follow_up": "Thank you for attending {title}",
+}
+
+# Higher apps (cms) supply branding — site name, logo URL, footer — without registry importing them.
+_branding_providers: list[Callable[[], dict]] = []
+
+
+def register_branding_provider(provider: Callable[[], dict]) -> None:
+    _branding_providers.append(provider)
+
+
+def _branding() -> dict:
+    branding = {"site_name": "Convene", "footer": "", "logo_url": ""}
+    for provider in _branding_providers:
+        branding.update(provider())
+    return branding
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_url(registration: Registration) -> str:
+    return absolute(reverse("registration_confirm", args=[tokens.make(registration.code, "confirm")]))
+
+
+def cancel_url(registration: Registration) -> str:
+    return absolute(reverse("registration_cancel", args=[tokens.make(registration.code, "cancel")]))
+
+
+def _when(minutes: int) -> str:
+    delta = timedelta(minutes=minutes)
+    if delta >= timedelta(days=1):
+        return "tomorrow" if delta == timedelta(days=1) else f"in {delta.days} days"
+    hours = minutes // 60
+    return f"in {hours} hour{'s' if hours != 1 else ''}" if hours else f"in {minutes} minutes"
+
+
+def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
+    base_kind, _, suffix = kind.partition(":")
+    event = EventRecord.objects.get(page_id=registration.page_id)
+    page_url = registration.page.get_full_url() or settings.SITE_URL
+    context = {
+        "registration": registration,
+        "event": event,
+        "page_url": page_url,
+        "calendar_url": f"{page_url.rstrip('/')}/event.ics",
+        "account_url": absolute(reverse("my_registrations")),
+        "confirm_url": confirm_url(registration),
+        "cancel_url": cancel_url(registration),
+        "waitlist_position": waitlist_position(registration),
+        "branding": _branding(),
+        "kind": base_kind,
+    }
+    when = _when(int(suffix)) if base_kind == "reminder" else ""
+    subject = SUBJECTS[base_kind].format(title=event.title, when=when)
+    text = render_to_string(f"registry/email/{base_kind}.txt", context)
+    html = render_to_string(f"registry/email/{base_kind}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_once(registration: Registration, kind: str) -> bool:
+    """Send `kind` unless it was sent before; a failed send leaves no record, so a retry sends it."""
+    with transaction.atomic():
+        _, created = SentEmail.objects.get_or_create(registration=registration, kind=kind)
+        if not created:
+            return False
+        build(registration, kind).send()
+    return True

@@ -1,0 +1,41 @@
+"""Huey tasks: thin, take ids, reload, call one service; safe to run twice."""
+
+from django.conf import settings
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from . import emails, selectors
+from .models import Registration
+from .services import registrations
+
+
+@db_task(retries=3, retry_delay=30)
+def send_registration_email(registration_id: int, kind: str) -> bool:
+    registration = Registration.objects.filter(pk=registration_id).select_related("page").first()
+    return bool(registration) and emails.send_once(registration, kind)
+
+
+@db_task()
+def promote_waitlist(page_id: int) -> int:
+    return len(registrations.waitlist_promote(page_id=page_id))
+
+
+@db_periodic_task(crontab(minute="*"))
+def expire_unconfirmed_holds() -> int:
+    return registrations.holds_expire()
+
+
+@db_periodic_task(crontab(minute="*"))
+def send_due_reminders_and_follow_ups() -> int:
+    """The database says what is due, so a missed or repeated run sends nothing twice."""
+    now = timezone.now()
+    sent = 0
+    for offset in settings.REMINDER_OFFSETS_MINUTES:
+        for registration in selectors.reminders_due(offset_minutes=offset, now=now).select_related("page"):
+            sent += emails.send_once(registration, f"reminder:{offset}")
+    for registration in selectors.follow_ups_due(
+        delay_minutes=settings.FOLLOW_UP_DELAY_MINUTES, now=now
+    ).select_related("page"):
+        sent += emails.send_once(registration, "follow_up")
+    return sent

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import account, registrations
+
+urlpatterns = [
+    path("registrations/", registrations.my_registrations, name="my_registrations"),
+    path("registrations/confirm/<str:token>/", registrations.registration_confirm, name="registration_confirm"),
+    path("registrations/cancel/<str:token>/", registrations.registration_cancel, name="registration_cancel"),
+    path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
+    path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
+    path("accounts/profile/", account.profile, name="account_profile"),
+]

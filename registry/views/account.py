@@ -1,0 +1,29 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+
+from ..forms import MentorProfileForm, ProfileForm, StudentProfileForm
+from ..models import MentorProfile, Role, StudentProfile
+
+
+@login_required
+def profile(request):
+    """The person's details, their role's fields, and which optional emails they want."""
+    user = request.user
+    roles = user.roles
+    forms = {"profile": ProfileForm(request.POST or None, instance=user, prefix="profile")}
+    if Role.ATTENDEE in roles or hasattr(user, "student_profile"):
+        student = getattr(user, "student_profile", None) or StudentProfile(user=user)
+        forms["student"] = StudentProfileForm(request.POST or None, instance=student, prefix="student")
+    if Role.MENTOR in roles or hasattr(user, "mentor_profile"):
+        mentor = getattr(user, "mentor_profile", None) or MentorProfile(user=user)
+        forms["mentor"] = MentorProfileForm(request.POST or None, instance=mentor, prefix="mentor")
+    if request.method == "POST" and all(form.is_valid() for form in forms.values()):
+        with transaction.atomic():
+            for form in forms.values():
+                form.save()
+        messages.success(request, "Your profile has been saved.")
+        return redirect("account_profile")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registry/profile.html", {"forms": forms}, status=status)

@@ -1,0 +1,169 @@
+"""Registration front end: the event page's form handler, emailed links, and "My registrations"."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
+
+from .. import selectors, tokens
+from ..forms import RegistrationForm
+from ..models import AttendanceMode, Registration
+from ..services import DomainError
+from ..services import registrations as service
+
+
+def _over_limit(request: HttpRequest, group: str, email: str = "") -> bool:
+    """Check every window (minute, hour, day) per IP and per address; any one exceeded blocks."""
+    limits = settings.REGISTRATION_RATE_LIMITS
+    checks = [("ip", rate) for rate in limits["ip"]]
+    if email:
+        checks += [(lambda _group, _request: email.lower(), rate) for rate in limits["email"]]
+    return any(
+        is_ratelimited(request, group=f"{group}:{index}", key=key, rate=rate, increment=True)
+        for index, (key, rate) in enumerate(checks)
+    )
+
+
+def registration_form(request: HttpRequest, *, page, extra_fields: dict, data=None) -> RegistrationForm:
+    return RegistrationForm(
+        data,
+        extra_fields=extra_fields,
+        user=request.user,
+        hybrid=page.attendance_mode == AttendanceMode.HYBRID,
+    )
+
+
+def handle_registration(request: HttpRequest, *, page, form: RegistrationForm) -> HttpResponse | None:
+    """Process a submitted registration form; None means "re-render the page with the form's errors"."""
+    email = request.user.email if request.user.is_authenticated else request.POST.get("email", "")
+    if _over_limit(request, "register", email):
+        return render(request, "429.html", status=429)
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    user = request.user if request.user.is_authenticated else None
+    try:
+        registration = service.registration_create(
+            page=page,
+            email=user.email if user else data["email"],
+            full_name=data["full_name"],
+            user=user,
+            phone=data.get("phone", ""),
+            attendance_mode=data.get("attendance_mode") or "",
+            answers=form.answers(),
+        )
+    except service.AlreadyRegistered as exc:
+        if user is None:
+            # Guests see exactly what a new registration shows; the address's owner is told by email.
+            service.duplicate_attempt_notify(registration=exc.registration)
+            return _guest_check_inbox(request, page, data["email"])
+        messages.info(request, f"You are already registered for this event ({exc.registration.get_status_display()}).")
+        return redirect(page.url)
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return None
+    if user is None:
+        return _guest_check_inbox(request, page, data["email"])
+    messages.success(request, _status_message(registration))
+    return redirect(page.url)
+
+
+def _guest_check_inbox(request: HttpRequest, page, email: str) -> HttpResponse:
+    return render(request, "registry/registration_check_inbox.html", {"page": page, "email": email})
+
+
+def _status_message(registration: Registration) -> str:
+    position = selectors.waitlist_position(registration)
+    return {
+        "confirmed": "You're registered. We've emailed your confirmation.",
+        "pending": "Thanks! The organizers approve each registration; we'll email you their decision.",
+        "waitlisted": (
+            f"The event is full, so you're on the waitlist at position {position}. We'll email you if a seat opens."
+        ),
+        "awaiting_confirmation": "Check your email to confirm your seat.",
+    }.get(registration.status, registration.get_status_display())
+
+
+def _registration_from_link(token: str, action: str, max_age: int | None):
+    code = tokens.read(token, action, max_age_seconds=max_age)
+    return Registration.objects.select_related("page").filter(code=code).first()
+
+
+def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
+    try:
+        # Long enough for a waitlist offer; the hold's own deadline is checked by the service.
+        registration = _registration_from_link(token, "confirm", max_age=settings.WAITLIST_OFFER_HOURS * 3600 + 3600)
+    except tokens.LinkError as exc:
+        return render(request, "registry/link_problem.html", {"problem": str(exc)}, status=400)
+    if registration is None:
+        return render(
+            request, "registry/link_problem.html", {"problem": "We could not find this registration."}, status=404
+        )
+    context = {"registration": registration, "event": registration.page}
+    if request.method == "POST":
+        if _over_limit(request, "confirm"):
+            return render(request, "429.html", status=429)
+        try:
+            registration = service.registration_confirm(registration=registration)
+        except DomainError as exc:
+            return render(request, "registry/link_problem.html", {"problem": str(exc), **context}, status=409)
+        context["registration"] = registration
+        context["done"] = True
+    return render(request, "registry/registration_confirm.html", context)
+
+
+def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        registration = _registration_from_link(token, "cancel", max_age=None)
+    except tokens.LinkError as exc:
+        return render(request, "registry/link_problem.html", {"problem": str(exc)}, status=400)
+    if registration is None:
+        return render(
+            request, "registry/link_problem.html", {"problem": "We could not find this registration."}, status=404
+        )
+    return _cancel_page(request, registration)
+
+
+def _cancel_page(request: HttpRequest, registration: Registration) -> HttpResponse:
+    context = {"registration": registration, "event": registration.page}
+    if request.method == "POST":
+        try:
+            context["registration"] = service.registration_cancel(registration=registration)
+        except DomainError as exc:
+            return render(request, "registry/link_problem.html", {"problem": str(exc), **context}, status=409)
+        context["done"] = True
+    return render(request, "registry/registration_cancel.html", context)
+
+
+@login_required
+def my_registration_cancel(request: HttpRequest, code: str) -> HttpResponse:
+    registration = get_object_or_404(selectors.registrations_of(request.user), code=code)
+    return _cancel_page(request, registration)
+
+
+@login_required
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    upcoming, past = [], []
+    for registration in selectors.registrations_of(request.user):
+        registration.position = selectors.waitlist_position(registration)
+        record = getattr(registration.page, "event_record", None)
+        (past if record is None or record.ends_at < now else upcoming).append(registration)
+    past.reverse()
+    return render(request, "registry/my_registrations.html", {"upcoming": upcoming, "past": past})
+
+
+@login_required
+@require_POST
+def resend_confirmation(request: HttpRequest, code: str) -> HttpResponse:
+    registration = get_object_or_404(selectors.registrations_of(request.user), code=code)
+    if _over_limit(request, "resend", request.user.email):
+        return render(request, "429.html", status=429)
+    service.confirmation_resend(registration=registration)
+    messages.success(request, "We've sent the confirmation link again.")
+    return redirect("my_registrations")
