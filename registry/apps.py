@@ -7,6 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self):
-        from . import roles
+        from . import handlers, roles
 
         post_migrate.connect(roles.sync_after_migrate, sender=self)
+        handlers.connect()
