@@ -340,6 +340,13 @@ class EventRecord(models.Model):
     requires_approval = models.BooleanField(default=False)
     is_cancelled = models.BooleanField(default=False)
     organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    session_ids = models.JSONField(default=list, blank=True, help_text="The page's session ids, for attendance rules.")
+    attendance_threshold = models.PositiveSmallIntegerField(default=75)
+    credit_category = models.ForeignKey(
+        CreditCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    credit_points = models.PositiveSmallIntegerField(default=0)
+    issue_certificates_automatically = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["starts_at"]
@@ -450,3 +457,154 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Attendance(models.Model):
+    """One check-in: for the event as a whole (session 0) or for one of its sessions.
+
+    The unique constraint is what makes a second scan of the same code, even
+    at the same instant on another device, an "already checked in" answer.
+    """
+
+    WHOLE_EVENT = 0
+
+    class Method(models.TextChoices):
+        SCAN = "scan", "QR scan"
+        MANUAL = "manual", "Typed code"
+        UPLOAD = "upload", "Bulk upload"
+        API = "api", "API"
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendances")
+    session = models.PositiveIntegerField(
+        default=WHOLE_EVENT, help_text="The event page's session id, or 0 for the event as a whole."
+    )
+    checked_in_at = models.DateTimeField(default=timezone.now)
+    checked_in_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.SCAN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-checked_in_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="attendance_once_per_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} @ {self.session or 'event'}"
+
+
+class CertificateTemplate(models.Model):
+    """HTML/CSS rendered by WeasyPrint; placeholders are Django template variables."""
+
+    name = models.CharField(max_length=120, unique=True)
+    html = models.TextField(
+        help_text="Django template. Variables: name, event, starts, ends, credits, category, signatory, "
+        "signatory_title, issuer, verify_url, qr (an <img> data URI), code, issued_on."
+    )
+    css = models.TextField(blank=True)
+    background = models.ImageField(upload_to="certificates/backgrounds/", blank=True)
+    is_default = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_template"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Certificate(models.Model):
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="certificate")
+    code = models.CharField(max_length=24, unique=True)
+    holder_name = models.CharField(max_length=200)
+    event_title = models.CharField(max_length=255)
+    event_starts_at = models.DateTimeField()
+    event_ends_at = models.DateTimeField()
+    credit_points = models.PositiveSmallIntegerField(default=0)
+    credit_category = models.ForeignKey(CreditCategory, on_delete=models.PROTECT, null=True, blank=True)
+    issuer = models.CharField(max_length=200)
+    template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, null=True, related_name="+")
+    pdf = models.FileField(upload_to="certificates/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=500, blank=True)
+    history = HistoricalRecords(excluded_fields=["pdf"])
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name} — {self.event_title} ({self.code})"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class CertificateBatch(models.Model):
+    """One "issue certificates for this event" job, so staff can watch its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="certificate_batches")
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "certificate batches"
+
+    def __str__(self) -> str:
+        return f"Batch {self.pk}: {self.done}/{self.total} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else round(100 * self.done / self.total)
+
+
+class CreditEntry(models.Model):
+    """The credit ledger: points a person earned, waiting for or after their mentor's decision."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="credit_entries")
+    category = models.ForeignKey(CreditCategory, on_delete=models.PROTECT, related_name="entries")
+    points = models.PositiveSmallIntegerField()
+    registration = models.OneToOneField(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="credit_entry"
+    )
+    description = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "credit entries"
+        indexes = [models.Index(fields=["user", "category", "status"])]
+        constraints = [models.CheckConstraint(condition=models.Q(points__gt=0), name="credit_points_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.points} {self.category} ({self.get_status_display()})"

@@ -148,3 +148,21 @@ def scope_to_organizations(queryset: QuerySet, user, organization_path: str) -> 
     if sees_everything(user):
         return queryset
     return queryset.filter(**{f"{organization_path}__in": organizations_managed_by(user)})
+
+
+def eligible_registrations(page_id: int) -> QuerySet:
+    """Confirmed registrations whose attendance meets the event's rule (certificates and credits).
+
+    Without sessions, checking in to the event is enough; with sessions, the
+    share of sessions attended must reach the event's threshold.
+    """
+    from .models import Attendance
+
+    record = EventRecord.objects.get(page_id=page_id)
+    confirmed = Registration.objects.filter(page_id=page_id, status=RegistrationStatus.CONFIRMED)
+    if not record.session_ids:
+        return confirmed.filter(attendances__session=Attendance.WHOLE_EVENT).distinct()
+    needed = -(-len(record.session_ids) * record.attendance_threshold // 100)  # ceiling
+    return confirmed.annotate(
+        sessions_attended=Count("attendances", filter=Q(attendances__session__in=record.session_ids), distinct=True)
+    ).filter(sessions_attended__gte=max(needed, 1))

@@ -66,6 +66,14 @@ def event_record_sync(*, page) -> EventRecord:
         record.requires_approval = page.requires_approval
         record.is_cancelled = page.is_cancelled
         record.organization_id = page.organization_id
+        sessions = getattr(page, "sessions", None)
+        record.session_ids = (
+            sorted(session.pk for session in sessions.all() if session.pk) if sessions is not None else []
+        )
+        record.attendance_threshold = page.attendance_threshold
+        record.credit_category_id = page.credit_category_id
+        record.credit_points = page.credit_points
+        record.issue_certificates_automatically = page.issue_certificates_automatically
         record.save()
         if grew and not created:
             _enqueue_promotion(page.pk)

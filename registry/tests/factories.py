@@ -114,6 +114,10 @@ def make_event(**settings) -> EventStandIn:
         "organization_id": None,
         "venue_id": None,
         "online_url": "",
+        "attendance_threshold": 75,
+        "credit_category_id": None,
+        "credit_points": 0,
+        "issue_certificates_automatically": False,
     }
     defaults.update(settings)
     return EventStandIn(**defaults)

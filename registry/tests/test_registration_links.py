@@ -128,16 +128,28 @@ def test_profile_shows_the_roles_fields_and_saves_preferences(client):
     assert b"Student details" in client.get("/accounts/profile/").content
     response = client.post(
         "/accounts/profile/",
-        {"profile-first_name": "Ada", "profile-last_name": "L", "profile-phone": "", "profile-wants_follow_ups": "on",
-         "student-usn": "1CS20001", "student-semester": "13"},
+        {
+            "profile-first_name": "Ada",
+            "profile-last_name": "L",
+            "profile-phone": "",
+            "profile-wants_follow_ups": "on",
+            "student-usn": "1CS20001",
+            "student-semester": "13",
+        },
     )
     assert response.status_code == 400
     assert b"Ensure this value is less than or equal to 12" in response.content
 
     client.post(
         "/accounts/profile/",
-        {"profile-first_name": "Ada", "profile-last_name": "L", "profile-phone": "", "profile-wants_follow_ups": "on",
-         "student-usn": "1CS20001", "student-semester": "5"},
+        {
+            "profile-first_name": "Ada",
+            "profile-last_name": "L",
+            "profile-phone": "",
+            "profile-wants_follow_ups": "on",
+            "student-usn": "1CS20001",
+            "student-semester": "5",
+        },
     )
     person.refresh_from_db()
     assert person.wants_reminders is False and person.wants_follow_ups is True
