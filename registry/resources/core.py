@@ -1,8 +1,6 @@
-"""CSV/XLSX import and export (django-import-export) for staff-edited registry models."""
-
 from import_export import fields, resources, widgets
 
-from .models import Facility, Organization, Registration, Venue
+from ..models import Facility, Organization, Registration, Venue
 
 
 class OrganizationResource(resources.ModelResource):

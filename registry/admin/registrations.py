@@ -1,0 +1,142 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import resources, services
+from ..models import EventRecord, Registration
+from ..selectors import scope_to_organizations
+from ..services import registrations as registration_services
+
+
+@admin.register(EventRecord)
+class EventRecordAdmin(admin.ModelAdmin):
+    """Per-event registration counts; the event itself is edited in Wagtail."""
+
+    list_display = [
+        "title",
+        "starts_at",
+        "organization",
+        "capacity",
+        "seats_taken",
+        "seats_left_display",
+        "confirmed",
+        "waitlisted",
+        "pending",
+        "cancelled",
+    ]
+    list_filter = ["organization", "is_cancelled", "requires_approval", ("starts_at", admin.DateFieldListFilter)]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+    readonly_fields = [field.name for field in EventRecord._meta.fields]
+
+    def get_queryset(self, request):
+        return (
+            scope_to_organizations(super().get_queryset(request), request.user, "organization")
+            .annotate(
+                **{
+                    status: Count("page__registrations", filter=Q(page__registrations__status=status))
+                    for status in ("confirmed", "waitlisted", "pending", "cancelled")
+                }
+            )
+            .select_related("organization")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Seats left")
+    def seats_left_display(self, obj):
+        return "∞" if obj.seats_left is None else obj.seats_left
+
+    @admin.display(description="Confirmed", ordering="confirmed")
+    def confirmed(self, obj):
+        return self._link(obj, "confirmed", obj.confirmed)
+
+    @admin.display(description="Waitlisted", ordering="waitlisted")
+    def waitlisted(self, obj):
+        return self._link(obj, "waitlisted", obj.waitlisted)
+
+    @admin.display(description="Pending", ordering="pending")
+    def pending(self, obj):
+        return self._link(obj, "pending", obj.pending)
+
+    @admin.display(description="Cancelled", ordering="cancelled")
+    def cancelled(self, obj):
+        return self._link(obj, "cancelled", obj.cancelled)
+
+    def _link(self, obj, status, count):
+        url = (
+            reverse("admin:registry_registration_changelist") + f"?page__id__exact={obj.page_id}&status__exact={status}"
+        )
+        return format_html('<a href="{}">{}</a>', url, count)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.RegistrationExportResource]
+    list_display = ["full_name", "email", "event_title", "status", "attendance_mode", "code", "created_at"]
+    list_filter = [
+        "status",
+        "attendance_mode",
+        ("created_at", admin.DateFieldListFilter),
+        "page__event_record__organization",
+    ]
+    search_fields = ["full_name", "email", "code", "page__title"]
+    date_hierarchy = "created_at"
+    list_select_related = ["page"]
+    readonly_fields = [
+        "page",
+        "user",
+        "email",
+        "code",
+        "answers",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "hold_expires_at",
+        "status",
+    ]
+    fields = [
+        "page",
+        "user",
+        "full_name",
+        "email",
+        "phone",
+        "attendance_mode",
+        "status",
+        "code",
+        "answers",
+        "decision_reason",
+        "hold_expires_at",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+    ]
+    actions = ["cancel_selected"]
+
+    def get_queryset(self, request):
+        return scope_to_organizations(super().get_queryset(request), request.user, "page__event_record__organization")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description="Event", ordering="page__title")
+    def event_title(self, obj):
+        return obj.page.title
+
+    @admin.action(description="Cancel selected registrations (frees seats, tells each person)")
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for registration in queryset:
+            try:
+                registration_services.registration_cancel(registration=registration)
+                done += 1
+            except services.DomainError as exc:
+                self.message_user(request, f"{registration}: {exc}", messages.WARNING)
+        self.message_user(request, f"Cancelled {done} registration(s).")
