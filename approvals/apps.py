@@ -1,6 +1,28 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 
 
 class ApprovalsConfig(AppConfig):
     name = "approvals"
     verbose_name = "Approvals"
+
+    def ready(self):
+        from wagtail.signals import page_published, page_unpublished
+
+        from registry.models import Role
+        from registry.roles import grant
+
+        from . import handlers, inbox
+
+        grant(
+            Role.STAFF_ADMIN,
+            "approvals.view_hallbooking",
+            "approvals.change_hallbooking",
+            "approvals.decide_hallbooking",
+            "approvals.view_bookingseries",
+        )
+        grant(Role.ORGANIZER, "approvals.view_hallbooking", "approvals.view_bookingseries")
+        page_published.connect(handlers.event_page_published, dispatch_uid="approvals_event_published")
+        page_unpublished.connect(handlers.event_page_unpublished, dispatch_uid="approvals_event_unpublished")
+        pre_delete.connect(handlers.event_page_deleted, dispatch_uid="approvals_event_deleted")
+        inbox.register(inbox.hall_booking_source)

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from approvals import demo as approvals_demo
 from cms import demo as cms_demo
 from registry import demo as registry_demo
 
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         logins = registry_demo.seed()
         cms_demo.seed()
+        approvals_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Every demo account's password: {registry_demo.DEMO_PASSWORD}")
         for email, role in logins:

@@ -1,0 +1,134 @@
+"""One approval inbox: every kind of decision is a `DecisionSource` registered here.
+
+A source says what waits for a given approver (`pending`) and how to decide one
+item (`approve`, `reject`), each by calling its app's service, which enforces
+who may decide. Adding a kind of decision is one `register(DecisionSource(...))`
+call from `approvals.apps.ApprovalsConfig.ready()`.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.urls import reverse
+
+from registry.services import DomainError
+
+from . import selectors, services
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    kind: str  # the source's kind, e.g. "hall_booking"
+    pk: int
+    summary: str
+    requested_by: Any  # registry.User or None
+    created_at: datetime
+    url: str  # where the approver opens it
+    obj: Any  # what approve/reject receive
+    details: list[str] = field(default_factory=list)  # e.g. the conflicts, one line each
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+
+@dataclass(frozen=True)
+class DecisionSource:
+    kind: str
+    label: str
+    pending: Callable[[Any], Iterable[InboxItem]]  # approver -> what waits for them
+    approve: Callable[[Any, Any], Any]  # (obj, actor)
+    reject: Callable[[Any, Any, str], Any]  # (obj, actor, reason)
+
+
+_sources: dict[str, DecisionSource] = {}
+
+
+def register(source: DecisionSource) -> None:
+    _sources[source.kind] = source
+
+
+def sources() -> list[DecisionSource]:
+    return list(_sources.values())
+
+
+def pending_for(user, *, kind: str = "", search: str = "") -> list[InboxItem]:
+    """What waits for `user`, oldest first, optionally of one kind or matching a search."""
+    items = [item for source in sources() if kind in ("", source.kind) for item in source.pending(user)]
+    if search:
+        needle = search.casefold()
+        items = [
+            item
+            for item in items
+            if needle in item.summary.casefold() or needle in str(item.requested_by or "").casefold()
+        ]
+    return sorted(items, key=lambda item: item.created_at)
+
+
+@dataclass
+class Outcome:
+    done: list[InboxItem] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (key or summary, safe message)
+
+
+def decide(*, actor, keys: Iterable[str], decision: str, reason: str = "") -> Outcome:
+    """Approve or reject each chosen item through its source; one item's refusal does not stop the rest."""
+    if decision not in ("approve", "reject"):
+        raise DomainError("Choose approve or reject.")
+    if decision == "reject" and not reason.strip():
+        raise DomainError("Give a reason for the rejection; the requester will see it.")
+    waiting = {item.key: item for item in pending_for(actor)}
+    outcome = Outcome()
+    for key in keys:
+        item = waiting.get(key)
+        if item is None:
+            outcome.failed.append((key, "It no longer waits for your decision."))
+            continue
+        source = _sources[item.kind]
+        try:
+            if decision == "approve":
+                source.approve(item.obj, actor)
+            else:
+                source.reject(item.obj, actor, reason)
+        except DomainError as error:
+            outcome.failed.append((item.summary, str(error)))
+        else:
+            outcome.done.append(item)
+    return outcome
+
+
+# --- hall bookings --------------------------------------------------------
+
+
+def _hall_booking_items(user) -> list[InboxItem]:
+    waiting = list(selectors.bookings_waiting_for(user))
+    conflicts = selectors.conflicts_by_booking(waiting)
+    return [
+        InboxItem(
+            kind="hall_booking",
+            pk=booking.pk,
+            summary=(
+                f"Hall booking #{booking.pk}: {booking.title} — {booking.venue.name}, "
+                f"{services.when(booking.starts_at)} to {services.when(booking.ends_at)}"
+                + (f" ({booking.organization.name})" if booking.organization else "")
+            ),
+            requested_by=booking.requester,
+            created_at=booking.created_at,
+            url=reverse("admin:approvals_hallbooking_change", args=[booking.pk]),
+            obj=booking,
+            details=[services.conflict_message(clash) for clash in conflicts.get(booking.pk, [])]
+            or ["No conflicts now: the clashing booking was released."],
+        )
+        for booking in waiting
+    ]
+
+
+hall_booking_source = DecisionSource(
+    kind="hall_booking",
+    label="Hall bookings",
+    pending=_hall_booking_items,
+    approve=lambda booking, actor: services.booking_approve(booking=booking, actor=actor),
+    reject=lambda booking, actor, reason: services.booking_reject(booking=booking, actor=actor, reason=reason),
+)
