@@ -52,7 +52,7 @@ def test_approve_action_decides_and_reports_conflicts(staff_client, hall_admin, 
     assert HallBooking.objects.get(pk=clashing.pk).status == BookingStatus.REQUESTED
     text = response.content.decode()
     assert "1 booking(s) updated." in text
-    assert f"Seminar Hall 1 is already booked from" in text and f"(booking #{blocker.pk})" in text
+    assert "Seminar Hall 1 is already booked from" in text and f"(booking #{blocker.pk})" in text
     assert [m.subject for m in mail.outbox] == ["Hall booked: Free one"]
 
 
@@ -198,7 +198,7 @@ def test_timetable_dry_run_lists_every_conflict_per_row_and_writes_nothing(staff
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert f"Seminar Hall 1 is already booked from" in text and f"(booking #{blocker.pk})" in text
+    assert "Seminar Hall 1 is already booked from" in text and f"(booking #{blocker.pk})" in text
     assert "Overlaps row 2 of this file in Seminar Hall 1." in text
     assert "Unknown hall &#x27;nowhere&#x27;." in text
     assert "The booking ends before it starts" in text

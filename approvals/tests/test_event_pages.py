@@ -15,7 +15,7 @@ cms_factories = pytest.importorskip("cms.tests.factories", reason="cms.EventPage
 
 
 def publish(page, user):
-    page.save_revision(user=user).publish(user=user)
+    page.save_revision(user=user).publish()
     return page
 
 

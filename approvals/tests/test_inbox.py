@@ -1,6 +1,6 @@
 """One inbox: each approver sees what waits for them, decides one or many, with reasons and history."""
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
@@ -105,7 +105,7 @@ def test_a_new_kind_of_decision_is_one_registered_source(hall_admin, monkeypatch
                 pk=7,
                 summary="Credit claim: 2 points, NSS camp",
                 requested_by=None,
-                created_at=datetime(2020, 1, 1, tzinfo=dt_timezone.utc),
+                created_at=datetime(2020, 1, 1, tzinfo=UTC),
                 url="/staff/registry/creditentry/7/change/",
                 obj=claim,
             )

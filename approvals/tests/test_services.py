@@ -9,7 +9,7 @@ from django.utils import timezone
 from approvals import services
 from approvals.models import BookingStatus, HallBooking, SentNotice
 from approvals.tests.factories import HallBookingFactory, organizer_of, soon
-from registry.models import Membership
+from registry.models import Membership, Notification
 from registry.services import DomainError
 from registry.tests.factories import MembershipFactory, OrganizationFactory, UserFactory, VenueFactory
 
@@ -54,6 +54,8 @@ def test_a_free_first_choice_is_approved_at_once_and_the_requester_is_emailed(
     assert "approved automatically" in booking.reason
     assert [m.subject for m in mail.outbox] == ["Hall booked: Hack night"]
     assert mail.outbox[0].to == ["omar@example.org"]
+    [notice] = Notification.objects.filter(user=organizer)
+    assert (notice.title, notice.url) == ("Hall booked: Hack night", "/bookings/")
     assert "Seminar Hall 1" in mail.outbox[0].body
     assert "Seminar Hall 1" in mail.outbox[0].alternatives[0][0]
 
@@ -199,6 +201,7 @@ def test_reject_needs_a_reason_and_tells_the_requester(organizer, club, hall_adm
     )
     assert mail.outbox[-1].subject == "Hall request not approved: Hack night"
     assert "Exams week: the hall is closed." in mail.outbox[-1].body
+    assert Notification.objects.filter(user=organizer, body="Exams week: the hall is closed.").exists()
     with pytest.raises(DomainError, match="is rejected; only waiting requests can be approved"):
         services.booking_approve(booking=waiting, actor=hall_admin)
 

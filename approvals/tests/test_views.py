@@ -76,7 +76,7 @@ def test_requesting_a_free_hall_is_approved_at_once(client, organizer):
 
     booking = HallBooking.objects.get()
     assert booking.status == BookingStatus.APPROVED
-    assert f"Booked: Seminar Hall 1" in response.content.decode()
+    assert "Booked: Seminar Hall 1" in response.content.decode()
 
 
 def test_a_clash_queues_the_request_and_says_why(client, organizer):
