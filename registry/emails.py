@@ -95,3 +95,34 @@ def send_once(registration: Registration, kind: str) -> bool:
             return False
         build(registration, kind).send()
     return True
+INVITATION_SUBJECTS = {
+    "invitation": "You're invited to {site_name}: set your password",
+    "password_reset": "Set a new password for {site_name}",
+}
+
+
+def invitation_url(user) -> str:
+    """A link to set a password; it stops working once the password changes or after PASSWORD_RESET_TIMEOUT."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return absolute(reverse("invitation_accept", args=[uid, default_token_generator.make_token(user)]))
+
+
+def invitation_build(user, kind: str) -> EmailMultiAlternatives:
+    branding = _branding()
+    context = {
+        "user": user,
+        "kind": kind,
+        "url": invitation_url(user),
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+        "branding": branding,
+    }
+    subject = INVITATION_SUBJECTS[kind].format(site_name=branding["site_name"])
+    message = EmailMultiAlternatives(
+        subject=subject, body=render_to_string("registry/email/invitation.txt", context), to=[user.email]
+    )
+    message.attach_alternative(render_to_string("registry/email/invitation.html", context), "text/html")
+    return message

@@ -39,3 +39,10 @@ def send_due_reminders_and_follow_ups() -> int:
     ).select_related("page"):
         sent += emails.send_once(registration, "follow_up")
     return sent
+
+
+@db_task(retries=3, retry_delay=30)
+def send_invitations(user_ids: list[int], kind: str) -> int:
+    from .services import invitations
+
+    return invitations.invitations_send(user_ids=user_ids, kind=kind)

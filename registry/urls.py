@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, registrations
+from .views import account, invitations, registrations
 
 urlpatterns = [
     path("registrations/", registrations.my_registrations, name="my_registrations"),
@@ -9,4 +9,9 @@ urlpatterns = [
     path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
     path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
     path("accounts/profile/", account.profile, name="account_profile"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        invitations.InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
 ]

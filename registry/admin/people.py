@@ -6,6 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .. import resources, services
 from ..models import Facility, Membership, MentorProfile, Organization, StudentProfile, User, Venue
+from ..services.invitations import users_invite
+from .imports import CheckedImportMixin
 
 
 class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
@@ -19,7 +21,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+class UserAdmin(CheckedImportMixin, DjangoUserAdmin, SimpleHistoryAdmin):
+    resource_classes = [resources.PersonResource]
+    import_permissions = ("registry.add_user", "registry.change_user")
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role_names", "is_staff", "is_active", "last_login"]
     list_filter = ["is_active", "is_staff", "groups", "memberships__organization"]
@@ -27,7 +31,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     date_hierarchy = "date_joined"
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
-    actions = ["unlock", "disable", "enable", "reset_otp"]
+    actions = ["unlock", "disable", "enable", "reset_otp", "send_password_reset"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name", "phone")}),
@@ -64,6 +68,12 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
             services.user_otp_reset(user=user)
         self.message_user(request, f"Two-step verification reset for {queryset.count()} account(s).", messages.WARNING)
 
+    @admin.action(description="Email a link to set a new password", permissions=["change"])
+    def send_password_reset(self, request, queryset):
+        user_ids = list(queryset.filter(is_active=True).values_list("pk", flat=True))
+        users_invite(user_ids=user_ids, kind="password_reset")
+        self.message_user(request, f"A set-password link is on its way to {len(user_ids)} active account(s).")
+
 
 @admin.register(Organization)
 class OrganizationAdmin(HistoryImportExportAdmin):
@@ -85,7 +95,9 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StudentProfile)
-class StudentProfileAdmin(SimpleHistoryAdmin):
+class StudentProfileAdmin(CheckedImportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.MenteeAssignmentResource]
+    import_permissions = ("registry.change_studentprofile", "registry.add_studentprofile")
     list_display = ["user", "usn", "department", "semester", "mentor"]
     list_filter = ["department", "semester"]
     search_fields = ["usn", "user__email", "user__first_name", "user__last_name"]
