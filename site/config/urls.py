@@ -10,6 +10,7 @@ from approvals import admin_views as approvals_admin
 from approvals import admin_views as approvals_admin
 from approvals import admin_views as approvals_admin
 from approvals import admin_views as approvals_admin
+from approvals import admin_views as approvals_admin
 from registry.views import security as registry_security
 
 from . import views
@@ -27,10 +28,12 @@ urlpatterns = [
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
+    path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/2fa/", registry_security.otp_verify, name="otp_verify"),
+    path("bookings/", include("approvals.urls")),
     path("bookings/", include("approvals.urls")),
     path("bookings/", include("approvals.urls")),
     path("bookings/", include("approvals.urls")),
