@@ -7,10 +7,6 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from approvals import admin_views as approvals_admin
-from approvals import admin_views as approvals_admin
-from approvals import admin_views as approvals_admin
-from approvals import admin_views as approvals_admin
-from approvals import admin_views as approvals_admin
 from registry.views import security as registry_security
 
 from . import views
@@ -25,18 +21,10 @@ urlpatterns = [
     path("admin/login/", registry_security.admin_login, name="wagtail_login_override"),
     path("staff/login/", registry_security.admin_login, name="staff_login_override"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
-    path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
-    path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
-    path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
-    path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/2fa/", registry_security.otp_verify, name="otp_verify"),
-    path("bookings/", include("approvals.urls")),
-    path("bookings/", include("approvals.urls")),
-    path("bookings/", include("approvals.urls")),
-    path("bookings/", include("approvals.urls")),
     path("bookings/", include("approvals.urls")),
     path("", include("registry.urls")),
     path("accounts/", include("allauth.urls")),
