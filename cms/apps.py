@@ -1,6 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate
 
 
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Public site"
+
+    def ready(self):
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, published, unpublished
+
+        from . import cache, permissions
+
+        post_migrate.connect(permissions.sync_after_migrate, sender=self)
+        for signal in (page_published, page_unpublished, published, unpublished):
+            signal.connect(cache.purge_page_cache, dispatch_uid=f"cms-page-cache-{id(signal)}")
+        post_delete.connect(cache.purge_page_cache, sender=Page, dispatch_uid="cms-page-cache-delete")

@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from approvals import admin_views as approvals_admin
+from cms.sitemaps import PartnerSitemap, SpeakerSitemap
 from registry.views import security as registry_security
 
 from . import views
@@ -28,7 +30,13 @@ urlpatterns = [
     path("bookings/", include("approvals.urls")),
     path("", include("registry.urls")),
     path("accounts/", include("allauth.urls")),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"pages": WagtailSitemap, "speakers": SpeakerSitemap, "partners": PartnerSitemap}},
+        name="sitemap",
+    ),
+    path("", include("cms.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,322 @@
+"""Public pages. Page models keep presentation only; domain state lives in registry."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpResponse
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.forms.forms import FormBuilder, WagtailAdminFormPageForm
+from wagtail.contrib.forms.models import AbstractFormField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from registry.models import RegistrableEvent
+
+from ..blocks import BodyBlock
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+class EventKind(models.TextChoices):
+    EVENT = "event", "Event"
+    WORKSHOP = "workshop", "Workshop"
+    COURSE = "course", "Course"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    HINDI = "hi", "Hindi"
+    KANNADA = "kn", "Kannada"
+    TAMIL = "ta", "Tamil"
+    TELUGU = "te", "Telugu"
+    MARATHI = "mr", "Marathi"
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    ONGOING = "ongoing", "Happening now"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def calendar_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class HomePage(Page):
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.EventIndexPage", "cms.StandardPage"]
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import home_sections
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_sections())
+        return context
+
+
+class StandardPage(Page):
+    """About, contact, policies: a lede and a body."""
+
+    intro = models.TextField(blank=True, max_length=400)
+    body = StreamField(BodyBlock(), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+
+class EventIndexPage(RoutablePageMixin, Page):
+    """The listing at /events/: filters in the query string, pagination, and an iCal feed of the same results."""
+
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EventPage"]
+    max_count = 1
+
+    per_page = 12
+
+    @path("")
+    def listing(self, request):
+        from ..forms import EventFilterForm
+        from ..selectors import events_matching, for_cards
+
+        form = EventFilterForm(request.GET)
+        filters = form.filters()
+        page_obj = Paginator(for_cards(events_matching(**filters)), self.per_page).get_page(request.GET.get("page"))
+        return self.render(
+            request,
+            context_overrides={
+                "form": form,
+                "page_obj": page_obj,
+                "events": page_obj.object_list,
+                "showing_past": filters["when"] == "past",
+            },
+        )
+
+    @path("feed.ics/", name="feed")
+    def feed(self, request):
+        from ..calendars import events_feed
+        from ..forms import EventFilterForm
+        from ..selectors import event_feed
+
+        events = event_feed(EventFilterForm(request.GET).filters())
+        return calendar_response(events_feed(events, request=request, name=self.title), "events.ics")
+
+
+class EventPageForm(WagtailAdminFormPageForm):
+    """Checks that need the event and its inline sessions together (the model sees one or the other)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        starts_at, ends_at = cleaned_data.get("starts_at"), cleaned_data.get("ends_at")
+        if not (starts_at and ends_at and "sessions" in self.formsets):
+            return cleaned_data
+        for form in self.formsets["sessions"].forms:
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            session_start, session_end = form.cleaned_data.get("starts_at"), form.cleaned_data.get("ends_at")
+            if session_start and session_start < starts_at:
+                form.add_error("starts_at", "A session cannot start before the event starts.")
+            if session_end and session_end > ends_at:
+                form.add_error("ends_at", "A session cannot end after the event ends.")
+        return cleaned_data
+
+
+class EventSession(Orderable, ClusterableModel):
+    """One sitting of a multi-session workshop or course, with its own time, room and speakers."""
+
+    page = ParentalKey("cms.EventPage", on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    room = models.ForeignKey(
+        "registry.Venue",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Leave empty to use the event's venue.",
+    )
+    speakers = ParentalManyToManyField("cms.Speaker", blank=True, related_name="sessions")
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldPanel("room"),
+        FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("description"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "session"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "A session must end after it starts."})
+
+
+class RegistrationQuestion(AbstractFormField):
+    """A question editors add to an event's registration form (Wagtail's form-field builder)."""
+
+    page = ParentalKey("cms.EventPage", on_delete=models.CASCADE, related_name="registration_questions")
+
+
+class EventPage(RoutablePageMixin, RegistrableEvent, Page):
+    """An event, workshop or course. Registration settings come from registry's `RegistrableEvent`."""
+
+    summary = models.TextField(max_length=300, help_text="One or two sentences shown in listings and link previews.")
+    body = StreamField(BodyBlock(), blank=True)
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    image_alt = models.CharField(
+        "image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the image for people who cannot see it. Required unless the image has a description.",
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.EVENT, db_index=True)
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH, db_index=True)
+    featured = models.BooleanField("feature on the home page", default=False)
+    speakers = ParentalManyToManyField("cms.Speaker", blank=True, related_name="events")
+    partners = ParentalManyToManyField("cms.Partner", blank=True, related_name="events")
+
+    base_form_class = EventPageForm
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types: list[str] = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("language")]),
+        FieldPanel("organization"),
+        FieldPanel("body"),
+        FieldPanel("featured"),
+    ]
+    schedule_panels = [
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
+        MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], heading="Where"),
+        InlinePanel("sessions", heading="Sessions", label="Session"),
+        FieldPanel("is_cancelled"),
+    ]
+    people_panels = [
+        FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+    ]
+    registration_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("capacity"),
+                FieldRowPanel([FieldPanel("registration_opens_at"), FieldPanel("registration_closes_at")]),
+                FieldPanel("waitlist_enabled"),
+                FieldPanel("requires_approval"),
+            ],
+            heading="Seats and window",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("credit_category"), FieldPanel("credit_points")]),
+                FieldPanel("attendance_threshold"),
+                FieldPanel("issue_certificates_automatically"),
+            ],
+            heading="Credits and certificates",
+        ),
+        InlinePanel("registration_questions", heading="Registration questions", label="Question"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList(schedule_panels, heading="Schedule"),
+            ObjectList(people_panels, heading="Speakers and partners"),
+            ObjectList(registration_panels, heading="Registration"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+            ObjectList(Page.settings_panels, heading="Settings"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("speakers", [index.SearchField("name"), index.SearchField("organization")]),
+        index.RelatedFields("sessions", [index.SearchField("title"), index.SearchField("description")]),
+        index.FilterField("starts_at"),
+        index.FilterField("kind"),
+    ]
+
+    class Meta:
+        verbose_name = "event"
+
+    def clean(self):
+        super().clean()
+        errors = self.registration_errors()
+        if self.image_id and not (self.image_alt or self.image.description):
+            errors["image_alt"] = "Describe the image for people who cannot see it."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def status(self) -> str:
+        """Cancelled is an editor's decision; the rest follows from the clock."""
+        if self.is_cancelled:
+            return EventStatus.CANCELLED
+        now = timezone.now()
+        if now < self.starts_at:
+            return EventStatus.SCHEDULED
+        return EventStatus.ONGOING if now < self.ends_at else EventStatus.COMPLETED
+
+    def get_status_display(self) -> str:
+        return EventStatus(self.status).label
+
+    @property
+    def image_alt_text(self) -> str:
+        return self.image_alt or (self.image.description if self.image_id else "")
+
+    @property
+    def is_multi_day(self) -> bool:
+        return timezone.localdate(self.starts_at) != timezone.localdate(self.ends_at)
+
+    def registration_form_class(self) -> type[forms.Form]:
+        """A Django form class for the editor-built registration questions."""
+        return FormBuilder(self.registration_questions.all()).get_form_class()
+
+    def get_context(self, request, *args, **kwargs):
+        from ..calendars import google_calendar_url
+        from ..selectors import event_detail
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_detail(self), google_calendar_url=google_calendar_url(self, request=request))
+        return context
+
+    @path("event.ics/", name="ics")
+    def ics(self, request):
+        from ..calendars import event_calendar
+        from ..selectors import event_detail
+
+        body = event_calendar(self, event_detail(self)["sessions"], request=request)
+        return calendar_response(body, f"{self.slug}.ics")

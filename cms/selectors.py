@@ -1,0 +1,174 @@
+"""Reads for the public site, shaped so a page's query count does not grow with its rows."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from wagtail.images import get_image_model
+
+from registry.models import AttendanceMode, CreditCategory, Organization, Venue
+from registry.selectors import seats_left, with_seats_left
+
+from .models import EventPage, EventSession, Partner, Speaker
+
+CARD_IMAGE = "fill-640x360"
+HERO_IMAGE = "fill-1200x630"
+PORTRAIT = "fill-240x240"
+LOGO = "max-240x120"
+FEED_LIMIT = 500
+
+
+def _renditions(*specs: str) -> QuerySet:
+    return get_image_model().get_rendition_model().objects.filter(filter_spec__in=specs)
+
+
+def public_events() -> QuerySet[EventPage]:
+    """Published events a visitor may see (no view restriction)."""
+    return EventPage.objects.live().public()
+
+
+def public_speakers() -> QuerySet[Speaker]:
+    """Only published speakers are public; a draft speaker stays in the admin."""
+    return (
+        Speaker.objects.filter(live=True)
+        .select_related("photo")
+        .prefetch_related(Prefetch("photo__renditions", queryset=_renditions(PORTRAIT)))
+    )
+
+
+def public_partners() -> QuerySet[Partner]:
+    return (
+        Partner.objects.filter(live=True)
+        .select_related("logo")
+        .prefetch_related(Prefetch("logo__renditions", queryset=_renditions(LOGO)))
+    )
+
+
+def for_cards(events: QuerySet[EventPage]) -> QuerySet[EventPage]:
+    """Everything an event card shows besides seats left, in a fixed number of queries."""
+    return events.select_related("organization", "venue", "credit_category", "image").prefetch_related(
+        Prefetch("speakers", queryset=Speaker.objects.filter(live=True).only("pk", "name", "slug")),
+        Prefetch("image__renditions", queryset=_renditions(CARD_IMAGE)),
+    )
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def search_event_ids(query: str) -> QuerySet:
+    """Pages matching free text through Wagtail's search backend (title, summary, body, speakers, sessions).
+
+    The database backends (SQLite FTS5, PostgreSQL full text) return a lazy queryset, so the match stays
+    one subquery that combines with any other filter.
+    """
+    results = EventPage.objects.live().search(query, operator="and", order_by_relevance=False)
+    return results.get_queryset().values("pk")
+
+
+def events_matching(
+    *,
+    q: str = "",
+    starts_after: date | None = None,
+    starts_before: date | None = None,
+    kind: str = "",
+    organization: Organization | None = None,
+    venue: Venue | None = None,
+    mode: str = "",
+    language: str = "",
+    credit_category: CreditCategory | None = None,
+    seats_left: bool = False,
+    when: str = "upcoming",
+    now: datetime | None = None,
+) -> QuerySet[EventPage]:
+    """Public events for the listing and its feed. Filters combine (AND); dates are local calendar days.
+
+    Upcoming means not yet over (so events happening now are included), soonest first; past is most recent first.
+    """
+    now = now or timezone.now()
+    events = with_seats_left(public_events())
+    if when == "past":
+        events = events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
+    else:
+        events = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    if q:
+        events = events.filter(pk__in=search_event_ids(q))
+    if starts_after:
+        events = events.filter(starts_at__gte=_day_start(starts_after))
+    if starts_before:
+        events = events.filter(starts_at__lt=_day_start(starts_before + timedelta(days=1)))
+    if kind:
+        events = events.filter(kind=kind)
+    if organization:
+        events = events.filter(organization=organization)
+    if venue:
+        events = events.filter(Q(venue=venue) | Q(pk__in=EventSession.objects.filter(room=venue).values("page_id")))
+    if language:
+        events = events.filter(language=language)
+    if credit_category:
+        events = events.filter(credit_category=credit_category)
+    if mode == AttendanceMode.ONLINE:
+        events = events.filter(venue__isnull=True).exclude(online_url="")
+    elif mode == AttendanceMode.HYBRID:
+        events = events.filter(venue__isnull=False).exclude(online_url="")
+    elif mode == AttendanceMode.ON_SITE:
+        events = events.filter(online_url="")
+    if seats_left:
+        events = events.filter(is_cancelled=False).filter(Q(seats_left__isnull=True) | Q(seats_left__gt=0))
+    return events
+
+
+def event_feed(filters: dict) -> list[EventPage]:
+    """The listing's results for its iCal feed, bounded so a feed never grows without limit."""
+    return list(events_matching(**filters).select_related("venue")[:FEED_LIMIT])
+
+
+def home_sections(now: datetime | None = None) -> dict:
+    """Featured, this week (anything happening between Monday and Sunday), coming up, and partners."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    week_start = _day_start(today - timedelta(days=today.weekday()))
+    events = for_cards(with_seats_left(public_events())).order_by("starts_at", "pk")
+    upcoming = events.filter(ends_at__gte=now, is_cancelled=False)
+    this_week = events.filter(starts_at__lt=week_start + timedelta(days=7), ends_at__gte=week_start)
+    return {
+        "featured_events": list(upcoming.filter(featured=True)[:3]),
+        "this_week": list(this_week[:8]),
+        "upcoming_events": list(upcoming[:6]),
+        "partners": list(public_partners()),
+    }
+
+
+def event_detail(page: EventPage) -> dict:
+    """What the event page shows besides its own fields. Previews read unsaved sessions from memory."""
+    sessions = (
+        page.sessions.select_related("room")
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.filter(live=True).only("pk", "name", "slug")))
+        .order_by("starts_at", "sort_order")
+    )
+    hero = None
+    if page.image_id:
+        hero = get_image_model().objects.prefetch_renditions(HERO_IMAGE).filter(pk=page.image_id).first()
+    return {
+        "sessions": list(sessions),
+        "speakers": list(public_speakers().filter(pk__in=[s.pk for s in page.speakers.all()])),
+        "partners": list(public_partners().filter(pk__in=[p.pk for p in page.partners.all()])),
+        "seats_left": seats_left(page),
+        "hero_image": hero,
+    }
+
+
+def events_featuring(snippet: Speaker | Partner) -> dict[str, list[EventPage]]:
+    """A speaker's or partner's public events, upcoming then past. Speakers count through sessions too."""
+    if isinstance(snippet, Speaker):
+        listed = EventPage.speakers.through.objects.filter(speaker=snippet).values("eventpage_id")
+        in_sessions = EventSession.objects.filter(speakers=snippet).values("page_id")
+        events = public_events().filter(Q(pk__in=listed) | Q(pk__in=in_sessions))
+    else:
+        events = public_events().filter(partners=snippet)
+    events = list(for_cards(with_seats_left(events)).order_by("starts_at", "pk"))
+    now = timezone.now()
+    return {
+        "upcoming": [event for event in events if event.ends_at >= now],
+        "past": [event for event in events if event.ends_at < now][::-1],
+    }

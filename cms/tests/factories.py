@@ -1,0 +1,114 @@
+"""Builders for the public site's pages and snippets, under one HomePage that is the default site's root."""
+
+import io
+from datetime import timedelta
+
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from cms.models import EventIndexPage, EventKind, EventPage, EventSession, HomePage, Partner, Speaker, StandardPage
+from registry import otp
+from registry.tests.factories import UserFactory
+
+_counter = iter(range(1, 1_000_000))
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def home_page() -> HomePage:
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = root.add_child(instance=HomePage(title="Convene", slug=f"home-{_n()}"))
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+        )
+    return home
+
+
+def event_index() -> EventIndexPage:
+    index = EventIndexPage.objects.first()
+    if index is None:
+        index = home_page().add_child(instance=EventIndexPage(title="Events", slug="events"))
+    return index
+
+
+def standard_page(title: str = "About", **fields) -> StandardPage:
+    return home_page().add_child(instance=StandardPage(title=title, **fields))
+
+
+def image(title: str = "Picture", description: str = "", size=(64, 36)):
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, "#0b5cad").save(buffer, "PNG")
+    Image = get_image_model()
+    return Image.objects.create(
+        title=title, description=description, file=ImageFile(buffer, name=f"picture-{_n()}.png")
+    )
+
+
+def speaker(name: str | None = None, *, live: bool = True, **fields) -> Speaker:
+    obj = Speaker(name=name or f"Speaker {_n()}", live=live, **fields)
+    obj.save()
+    return obj
+
+
+def partner(name: str | None = None, *, live: bool = True, **fields) -> Partner:
+    obj = Partner(name=name or f"Partner {_n()}", live=live, **fields)
+    obj.save()
+    return obj
+
+
+def event(
+    title: str | None = None,
+    *,
+    starts_in: timedelta = timedelta(days=7),
+    duration: timedelta = timedelta(hours=3),
+    speakers=(),
+    partners=(),
+    sessions: int = 0,
+    session_speakers=(),
+    live: bool = True,
+    **fields,
+) -> EventPage:
+    """A published event starting `starts_in` from now; `sessions` evenly split its time."""
+    number = _n()
+    starts_at = timezone.now().replace(second=0, microsecond=0) + starts_in
+    page = EventPage(
+        title=title or f"Event {number}",
+        slug=f"event-{number}",
+        summary=fields.pop("summary", "A good event."),
+        starts_at=starts_at,
+        ends_at=starts_at + duration,
+        kind=fields.pop("kind", EventKind.EVENT),
+        live=live,
+        **fields,
+    )
+    page.speakers = list(speakers)
+    page.partners = list(partners)
+    step = duration / max(sessions, 1)
+    page.sessions = []
+    for k in range(sessions):
+        session = EventSession(
+            title=f"Session {k + 1}", starts_at=starts_at + step * k, ends_at=starts_at + step * (k + 1)
+        )
+        session.speakers = list(session_speakers)
+        page.sessions.add(session)
+    event_index().add_child(instance=page)
+    if live:
+        page.save_revision().publish()
+    return page
+
+
+def verified_admin_client(client, user=None):
+    """A client signed in as a superuser who has passed the second factor, as both admins require."""
+    user = user or UserFactory(is_staff=True, is_superuser=True)
+    otp.backup_codes_regenerate(user, codes=["test-code-1"])
+    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    response = client.post("/accounts/2fa/", {"token": "test-code-1", "next": "/admin/"})
+    assert response.status_code == 302, "the backup code should verify the session"
+    return client

@@ -1,0 +1,174 @@
+"""The event page: what a visitor sees, its lifecycle status, and the rules editors are held to."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cms.models import EventPage, EventStatus, RegistrationQuestion
+from cms.tests import factories
+from registry.tests.factories import VenueFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_status_follows_the_clock_and_cancelled_is_the_editors_call():
+    event = factories.event(starts_in=timedelta(days=1), duration=timedelta(hours=2))
+    assert event.status == EventStatus.SCHEDULED
+    with time_machine.travel(event.starts_at + timedelta(minutes=30)):
+        assert event.status == EventStatus.ONGOING
+    with time_machine.travel(event.ends_at + timedelta(minutes=1)):
+        assert event.status == EventStatus.COMPLETED
+    event.is_cancelled = True
+    assert event.status == EventStatus.CANCELLED
+
+
+def test_visitor_sees_the_event_with_its_sessions_speakers_partners_and_seats(client):
+    hall = VenueFactory(name="Seminar Hall", capacity=200)
+    speaker, partner = factories.speaker("Grace Hopper"), factories.partner("Compiler Co")
+    event = factories.event(
+        "Compilers Workshop",
+        venue=hall,
+        capacity=40,
+        sessions=2,
+        speakers=[speaker],
+        partners=[partner],
+        session_speakers=[speaker],
+    )
+    page = client.get(event.url).content.decode()
+    assert '<h1 id="event-title">Compilers Workshop</h1>' in page
+    assert "Session 1" in page and "Session 2" in page
+    assert 'href="/speakers/grace-hopper/">Grace Hopper</a>' in page
+    assert "Compiler Co" in page and "Seminar Hall" in page
+    assert "40 left" in page
+    assert f'href="{event.url}event.ics"' in page
+    assert "calendar.google.com" in page
+    assert 'property="og:title" content="Compilers Workshop"' in page
+    assert 'name="description" content="A good event."' in page
+
+
+def test_cancelled_event_says_so(client):
+    event = factories.event("Rained Out", is_cancelled=True)
+    page = client.get(event.url).content.decode()
+    assert "has been cancelled" in page and "Cancelled" in page
+
+
+def test_draft_speakers_and_partners_are_not_shown_on_the_event(client):
+    draft_speaker, draft_partner = factories.speaker("Not Yet", live=False), factories.partner("Hush Inc", live=False)
+    event = factories.event(
+        speakers=[draft_speaker], partners=[draft_partner], sessions=1, session_speakers=[draft_speaker]
+    )
+    page = client.get(event.url).content.decode()
+    assert "Not Yet" not in page and "Hush Inc" not in page
+
+
+def test_unpublished_event_is_not_public(client):
+    event = factories.event(live=False)
+    assert client.get(f"/events/{event.slug}/").status_code == 404
+
+
+def test_registration_questions_build_a_django_form():
+    event = factories.event()
+    RegistrationQuestion.objects.create(page=event, label="Dietary needs", field_type="multiline", required=False)
+    RegistrationQuestion.objects.create(page=event, label="Year", field_type="dropdown", choices="1\n2\n3\n4")
+    form = event.registration_form_class()({"dietary_needs": "", "year": "2"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data == {"dietary_needs": "", "year": "2"}
+
+
+def validation_errors(page: EventPage) -> dict[str, list[str]]:
+    with pytest.raises(ValidationError) as caught:
+        page.full_clean()
+    return caught.value.message_dict
+
+
+def unsaved_event(**fields) -> EventPage:
+    starts = timezone.now() + timedelta(days=3)
+    defaults = {
+        "title": "Draft",
+        "slug": "draft",
+        "summary": "s",
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=2),
+    }
+    page = EventPage(**{**defaults, **fields})
+    page.path, page.depth = "00019999", 3  # full_clean needs tree fields; the page is never saved
+    return page
+
+
+def test_the_event_must_end_after_it_starts():
+    now = timezone.now()
+    errors = validation_errors(unsaved_event(starts_at=now, ends_at=now - timedelta(hours=1)))
+    assert errors["ends_at"] == ["The event must end after it starts."]
+
+
+def test_registration_must_close_before_the_event_ends():
+    page = unsaved_event()
+    page.registration_closes_at = page.ends_at + timedelta(minutes=1)
+    assert validation_errors(page)["registration_closes_at"] == ["Registration must close before the event ends."]
+
+
+def test_capacity_cannot_be_negative():
+    assert "capacity" in validation_errors(unsaved_event(capacity=-1))
+
+
+def test_an_image_needs_alt_text():
+    picture = factories.image()
+    errors = validation_errors(unsaved_event(image=picture))
+    assert errors["image_alt"] == ["Describe the image for people who cannot see it."]
+    assert "image_alt" not in validation_errors(
+        unsaved_event(image=picture, image_alt="Students at a hackathon", capacity=-1)
+    )
+
+
+def test_admin_form_keeps_sessions_inside_the_event_and_ending_after_they_start(client):
+    factories.verified_admin_client(client)
+    event = factories.event(sessions=1)
+    starts, fmt = timezone.localtime(event.starts_at), "%Y-%m-%d %H:%M"
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    data = nested_form_data(
+        {
+            "title": event.title,
+            "slug": event.slug,
+            "summary": event.summary,
+            "kind": "event",
+            "language": "en",
+            "body": streamfield([]),
+            "starts_at": starts.strftime(fmt),
+            "ends_at": (starts + timedelta(hours=3)).strftime(fmt),
+            "attendance_threshold": 75,
+            "credit_points": 0,
+            "sessions": inline_formset(
+                [
+                    {
+                        "title": "Too early",
+                        "starts_at": (starts - timedelta(hours=1)).strftime(fmt),
+                        "ends_at": starts.strftime(fmt),
+                        "description": "",
+                    },
+                    {
+                        "title": "Too late",
+                        "starts_at": (starts + timedelta(hours=2)).strftime(fmt),
+                        "ends_at": (starts + timedelta(hours=4)).strftime(fmt),
+                        "description": "",
+                    },
+                    {
+                        "title": "Backwards",
+                        "starts_at": (starts + timedelta(hours=2)).strftime(fmt),
+                        "ends_at": (starts + timedelta(hours=1)).strftime(fmt),
+                        "description": "",
+                    },
+                ]
+            ),
+            "registration_questions": inline_formset([]),
+        }
+    )
+    response = client.post(f"/admin/pages/{event.pk}/edit/", data)
+    assert response.status_code == 200, "an invalid form is shown again"
+    page = response.content.decode()
+    assert "A session cannot start before the event starts." in page
+    assert "A session cannot end after the event ends." in page
+    assert "A session must end after it starts." in page

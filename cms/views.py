@@ -1,0 +1,32 @@
+"""Public views outside the page tree: speakers, partners, and the `.ics` addresses of pages."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from wagtail.views import serve as wagtail_serve
+
+from .selectors import events_featuring, public_partners, public_speakers
+
+
+def speaker_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "cms/speaker_list.html", {"speakers": public_speakers()})
+
+
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    speaker = get_object_or_404(public_speakers(), slug=slug)
+    return render(request, "cms/speaker_detail.html", {"speaker": speaker, "events": events_featuring(speaker)})
+
+
+def partner_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "cms/partner_list.html", {"partners": public_partners()})
+
+
+def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    partner = get_object_or_404(public_partners(), slug=slug)
+    return render(request, "cms/partner_detail.html", {"partner": partner, "events": events_featuring(partner)})
+
+
+def page_calendar(request: HttpRequest, path: str) -> HttpResponse:
+    """Wagtail's page URLs allow no dots, so `/events/x/event.ics` comes here and goes on to the page's
+    `event.ics/` route (and `/events/feed.ics` to the listing's `feed.ics/`), with Wagtail's usual
+    privacy and publishing checks."""
+    return wagtail_serve(request, f"{path}/")
