@@ -25,6 +25,7 @@ SUBJECTS = {
     "already_registered": "You're already registered: {title}",
     "reminder": "Reminder: {title} starts {when}",
     "follow_up": "Thank you for attending {title}",
+    "certificate_issued": "Your certificate: {title}",
 }
 
 # Higher apps (cms) supply branding — site name, logo URL, footer — without registry importing them.
@@ -62,6 +63,15 @@ def _when(minutes: int) -> str:
     return f"in {hours} hour{'s' if hours != 1 else ''}" if hours else f"in {minutes} minutes"
 
 
+def _certificate_context(registration: Registration) -> dict:
+    certificate = registration.certificate
+    return {
+        "certificate": certificate,
+        "verify_url": absolute(reverse("certificate_verify", args=[certificate.code])),
+        "certificates_url": absolute(reverse("my_certificates")),
+    }
+
+
 def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
     base_kind, _, suffix = kind.partition(":")
     event = EventRecord.objects.get(page_id=registration.page_id)
@@ -79,11 +89,16 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
         "kind": base_kind,
     }
     when = _when(int(suffix)) if base_kind == "reminder" else ""
+    if base_kind == "certificate_issued":
+        context.update(_certificate_context(registration))
     subject = SUBJECTS[base_kind].format(title=event.title, when=when)
     text = render_to_string(f"registry/email/{base_kind}.txt", context)
     html = render_to_string(f"registry/email/{base_kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
     message.attach_alternative(html, "text/html")
+    if base_kind == "certificate_issued" and registration.certificate.pdf:
+        with registration.certificate.pdf.open("rb") as pdf:
+            message.attach(f"certificate-{registration.certificate.code}.pdf", pdf.read(), "application/pdf")
     return message
 
 

@@ -60,7 +60,7 @@ def registrations_of(user) -> QuerySet:
     """A person's registrations (by account or by their verified address), soonest event first."""
     return (
         Registration.objects.filter(Q(user=user) | Q(user__isnull=True, email__iexact=user.email))
-        .select_related("page", "page__event_record")
+        .select_related("page", "page__event_record", "certificate")
         .order_by("page__event_record__starts_at", "pk")
     )
 

@@ -6,7 +6,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import emails, selectors
-from .models import Registration
+from .models import CertificateBatch, Registration
+from .services import certificates as certificate_services
 from .services import registrations
 
 
@@ -46,3 +47,14 @@ def send_invitations(user_ids: list[int], kind: str) -> int:
     from .services import invitations
 
     return invitations.invitations_send(user_ids=user_ids, kind=kind)
+
+
+@db_task()
+def issue_certificate_batch(batch_id: int) -> int:
+    batch = CertificateBatch.objects.filter(pk=batch_id).first()
+    return certificate_services.certificate_batch_run(batch=batch).done if batch else 0
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def issue_due_certificates() -> int:
+    return len(certificate_services.certificates_issue_due())

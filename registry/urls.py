@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, invitations, registrations
+from .views import account, certificates, invitations, registrations
 
 urlpatterns = [
     path("registrations/", registrations.my_registrations, name="my_registrations"),
@@ -14,4 +14,8 @@ urlpatterns = [
         invitations.InvitationAcceptView.as_view(),
         name="invitation_accept",
     ),
+    path("certificates/", certificates.my_certificates, name="my_certificates"),
+    path("certificates/verify/", certificates.certificate_lookup, name="certificate_lookup"),
+    path("certificates/verify/<str:code>/", certificates.certificate_verify, name="certificate_verify"),
+    path("certificates/<str:code>/download/", certificates.certificate_download, name="certificate_download"),
 ]

@@ -1,3 +1,3 @@
 """The back office (/staff/): one module per area, each registering its ModelAdmins."""
 
-from . import people, registrations  # noqa: F401
+from . import certificates, people, registrations  # noqa: F401
