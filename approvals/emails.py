@@ -1,10 +1,12 @@
-"""Emails to requesters (text + HTML from templates/approvals/email/), each sent at most once."""
+"""Telling requesters: an email (text + HTML from templates/approvals/email/) and an in-app notification, once each."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from registry.models import Notification
 
 from .models import BookingSeries, BookingStatus, HallBooking, SentNotice
 
@@ -36,6 +38,12 @@ def booking_state_send_once(*, booking_id: int, history_id: int) -> bool:
         if not created:
             return False
         subject = SUBJECTS[record.status].format(title=record.title)
+        Notification.objects.create(
+            user=booking.requester,
+            title=subject,
+            body=record.queue_note if record.status == BookingStatus.REQUESTED else record.reason,
+            url=reverse("approvals:list"),
+        )
         _message(
             "booking", subject, booking.requester.email, {"booking": record, "requester": booking.requester}
         ).send()

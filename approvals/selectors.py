@@ -8,7 +8,8 @@ from operator import or_
 
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary
 from django.db import connection
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from registry.models import Membership, Venue
@@ -40,7 +41,12 @@ def conflicts_for(
     *, venue: Venue, starts_at: datetime, ends_at: datetime, exclude: HallBooking | None = None
 ) -> QuerySet:
     """Approved bookings of `venue` that a booking over this range would clash with."""
-    bookings = HallBooking.objects.filter(venue=venue, status=BookingStatus.APPROVED)
+    if connection.vendor == "postgresql":
+        # A bigint comparison, so the exclusion constraint's GiST index (btree_gist int8 ops) serves both columns.
+        bookings = HallBooking.objects.filter(venue_id=Cast(Value(venue.pk), BigIntegerField()))
+    else:
+        bookings = HallBooking.objects.filter(venue=venue)
+    bookings = bookings.filter(status=BookingStatus.APPROVED)
     if exclude is not None and exclude.pk:
         bookings = bookings.exclude(pk=exclude.pk)
     return overlapping(bookings, starts_at, ends_at).select_related("venue", "organization").order_by("starts_at")
@@ -93,7 +99,7 @@ def hall_week(*, venue: Venue, week_start: date) -> QuerySet:
     start, end = week_bounds(week_start)
     return (
         HallBooking.objects.filter(venue=venue, status__in=ACTIVE_STATUSES, starts_at__lt=end, ends_at__gt=start)
-        .select_related("organization", "requester")
+        .select_related("organization")
         .order_by("starts_at")
     )
 

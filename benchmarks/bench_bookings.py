@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")  # DEBUG off: no query log
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/convene_bench")
 
 HALLS = 50
@@ -132,7 +132,7 @@ def timed(label: str, run, cases) -> None:
         durations.append((time.perf_counter() - started) * 1000)
     durations.sort()
     p95 = durations[int(len(durations) * 0.95) - 1]
-    print(f"  {label:<52} median {statistics.median(durations):7.3f} ms   p95 {p95:7.3f} ms")
+    print(f"  {label:<54} median {statistics.median(durations):7.3f} ms   p95 {p95:7.3f} ms")
 
 
 def main() -> None:
@@ -176,6 +176,11 @@ def main() -> None:
     def week(venue, week_start):
         return list(selectors.hall_week(venue=venue, week_start=week_start))
 
+    def run_sql(sql, params):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
     def naive_week(venue, week_start):
         start, end = selectors.week_bounds(week_start)
         return [b for b in HallBooking.objects.filter(venue=venue) if b.starts_at < end and b.ends_at > start]
@@ -185,8 +190,18 @@ def main() -> None:
     )
     conflicts(*requests[0])  # warm the connection and caches
     timed("(a) conflict check: selectors.conflicts_for", conflicts, requests)
+    timed(
+        "(a) its SQL alone (compiled beforehand), round trip",
+        run_sql,
+        [selectors.conflicts_for(venue=v, starts_at=s, ends_at=e).query.sql_with_params() for v, s, e in requests],
+    )
     timed("(a) naive: load the hall's approved bookings, check", naive_conflicts, requests[:50])
     timed("(b) hall's week: selectors.hall_week", week, weeks)
+    timed(
+        "(b) its SQL alone (compiled beforehand), round trip",
+        run_sql,
+        [selectors.hall_week(venue=v, week_start=w).query.sql_with_params() for v, w in weeks],
+    )
     timed("(b) naive: load the hall's bookings, filter in Python", naive_week, weeks[:20])
 
     analyze = {"analyze": True} if connection.vendor == "postgresql" else {}
