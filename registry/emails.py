@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from datetime import timedelta
+from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -9,9 +10,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import tokens
+from . import qr, tokens
 from .models import EventRecord, Registration, SentEmail
 from .selectors import waitlist_position
+from .services.attendance import checkin_token
+
+CHECKIN_QR_CID = "checkin-qr"
+TICKET_KINDS = {"confirmed", "reminder"}
 
 SUBJECTS = {
     "confirm_request": "Confirm your seat: {title}",
@@ -87,6 +92,8 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
         "waitlist_position": waitlist_position(registration),
         "branding": _branding(),
         "kind": base_kind,
+        # The ticket QR goes with messages people open at the door.
+        "checkin_qr_cid": CHECKIN_QR_CID if base_kind in TICKET_KINDS and registration.status == "confirmed" else "",
     }
     when = _when(int(suffix)) if base_kind == "reminder" else ""
     if base_kind == "certificate_issued":
@@ -96,6 +103,11 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
     html = render_to_string(f"registry/email/{base_kind}.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[registration.email])
     message.attach_alternative(html, "text/html")
+    if context["checkin_qr_cid"]:
+        image = MIMEImage(qr.png_bytes(checkin_token(registration)), "png")
+        image.add_header("Content-ID", f"<{CHECKIN_QR_CID}>")
+        image.add_header("Content-Disposition", "inline", filename=f"ticket-{registration.code}.png")
+        message.attach(image)
     if base_kind == "certificate_issued" and registration.certificate.pdf:
         with registration.certificate.pdf.open("rb") as pdf:
             message.attach(f"certificate-{registration.certificate.code}.pdf", pdf.read(), "application/pdf")
@@ -110,6 +122,8 @@ def send_once(registration: Registration, kind: str) -> bool:
             return False
         build(registration, kind).send()
     return True
+
+
 INVITATION_SUBJECTS = {
     "invitation": "You're invited to {site_name}: set your password",
     "password_reset": "Set a new password for {site_name}",

@@ -166,3 +166,37 @@ def eligible_registrations(page_id: int) -> QuerySet:
     return confirmed.annotate(
         sessions_attended=Count("attendances", filter=Q(attendances__session__in=record.session_ids), distinct=True)
     ).filter(sessions_attended__gte=max(needed, 1))
+
+
+def credit_balances(user) -> list[dict]:
+    """Per category: the limits, approved and pending points, and what is still needed."""
+    from django.db.models import Sum
+
+    from .models import CreditCategory, CreditEntry
+
+    sums = {
+        (row["category_id"], row["status"]): row["points"]
+        for row in CreditEntry.objects.filter(user=user).values("category_id", "status").annotate(points=Sum("points"))
+    }
+    balances = []
+    for category in CreditCategory.objects.all():
+        approved = sums.get((category.pk, CreditEntry.Status.APPROVED), 0)
+        pending = sums.get((category.pk, CreditEntry.Status.PENDING), 0)
+        balances.append(
+            {
+                "category": category,
+                "approved": approved,
+                "pending": pending,
+                "still_needed": max(category.min_points - approved, 0),
+                "room_left": None if category.max_points is None else max(category.max_points - approved, 0),
+            }
+        )
+    return balances
+
+
+def checkin_progress(page_id: int, session: int = 0) -> dict[str, int]:
+    from .models import Attendance
+
+    confirmed = Registration.objects.filter(page_id=page_id, status=RegistrationStatus.CONFIRMED).count()
+    checked_in = Attendance.objects.filter(registration__page_id=page_id, session=session).count()
+    return {"confirmed": confirmed, "checked_in": checked_in}

@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -8,7 +8,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from .. import resources, services
 from ..models import EventRecord, Registration
 from ..selectors import scope_to_organizations
+from ..services import credits as credit_services
 from ..services import registrations as registration_services
+from ..views import checkin
 
 
 @admin.register(EventRecord)
@@ -26,7 +28,9 @@ class EventRecordAdmin(admin.ModelAdmin):
         "waitlisted",
         "pending",
         "cancelled",
+        "checkin_link",
     ]
+    actions = ["award_credits"]
     list_filter = ["organization", "is_cancelled", "requires_approval", ("starts_at", admin.DateFieldListFilter)]
     search_fields = ["title"]
     date_hierarchy = "starts_at"
@@ -49,6 +53,26 @@ class EventRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        checkin_urls = [
+            path("<int:page_id>/checkin/", self.admin_site.admin_view(checkin.checkin_page), name="registry_checkin"),
+            path(
+                "<int:page_id>/checkin/scan/",
+                self.admin_site.admin_view(checkin.checkin_scan),
+                name="registry_checkin_scan",
+            ),
+        ]
+        return checkin_urls + super().get_urls()
+
+    @admin.display(description="Check-in")
+    def checkin_link(self, obj):
+        return format_html('<a href="{}">Check in</a>', reverse("admin:registry_checkin", args=[obj.page_id]))
+
+    @admin.action(description="Award pending credits to eligible attendees")
+    def award_credits(self, request, queryset):
+        created = sum(credit_services.credits_award_for_event(page_id=record.page_id) for record in queryset)
+        self.message_user(request, f"Created {created} pending credit entr{'y' if created == 1 else 'ies'}.")
 
     @admin.display(description="Seats left")
     def seats_left_display(self, obj):

@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from .. import selectors, tokens
+from .. import qr, selectors, tokens
 from ..forms import RegistrationForm
 from ..models import AttendanceMode, Registration
 from ..services import DomainError
 from ..services import registrations as service
+from ..services.attendance import checkin_token
 
 
 def _over_limit(request: HttpRequest, group: str, email: str = "") -> bool:
@@ -153,7 +154,10 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     for registration in selectors.registrations_of(request.user):
         registration.position = selectors.waitlist_position(registration)
         record = getattr(registration.page, "event_record", None)
-        (past if record is None or record.ends_at < now else upcoming).append(registration)
+        is_past = record is None or record.ends_at < now
+        if not is_past and registration.status == "confirmed":
+            registration.ticket_qr = qr.svg_data_uri(checkin_token(registration), box_size=6)
+        (past if is_past else upcoming).append(registration)
     past.reverse()
     return render(request, "registry/my_registrations.html", {"upcoming": upcoming, "past": past})
 

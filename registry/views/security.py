@@ -1,10 +1,7 @@
 import base64
-from io import BytesIO
 from urllib.parse import urlencode
 
 import django_otp
-import qrcode
-import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from .. import otp
+from .. import otp, qr
 from ..forms import OTPTokenForm
 from ..security import can_use_admin
 
@@ -22,13 +19,6 @@ def _safe_next(request, default: str = "/staff/") -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
-
-
-def _qr_svg_data_uri(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 @login_required
@@ -63,7 +53,7 @@ def otp_verify(request):
 
     context = {"form": form, "next": next_url, "enrolling": enrolling}
     if enrolling:
-        context.update(qr=_qr_svg_data_uri(device.config_url), secret=base64.b32encode(device.bin_key).decode())
+        context.update(qr=qr.svg_data_uri(device.config_url), secret=base64.b32encode(device.bin_key).decode())
     return render(request, "registry/otp_verify.html", context, status=400 if form.errors else 200)
 
 

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .. import resources
+from ..models import Attendance
+from ..selectors import scope_to_organizations
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Check-ins; bulk upload one event's attendance with a dry-run preview and per-row errors."""
+
+    resource_classes = [resources.AttendanceResource]
+    import_form_class = resources.AttendanceImportForm
+    confirm_form_class = resources.AttendanceConfirmImportForm
+    list_display = ["registration", "event_title", "session", "method", "checked_in_at", "checked_in_by"]
+    list_filter = ["method", ("checked_in_at", admin.DateFieldListFilter)]
+    search_fields = [
+        "registration__code",
+        "registration__email",
+        "registration__full_name",
+        "registration__page__title",
+    ]
+    date_hierarchy = "checked_in_at"
+    list_select_related = ["registration__page", "checked_in_by"]
+    autocomplete_fields = ["registration"]
+    readonly_fields = ["checked_in_by"]
+
+    def get_queryset(self, request):
+        return scope_to_organizations(
+            super().get_queryset(request), request.user, "registration__page__event_record__organization"
+        )
+
+    @admin.display(description="Event", ordering="registration__page__title")
+    def event_title(self, obj):
+        return obj.registration.page.title
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        form = kwargs.get("form")
+        event = form.cleaned_data.get("event") if form is not None and hasattr(form, "cleaned_data") else None
+        return {**super().get_import_resource_kwargs(request, **kwargs), "event": event}
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if import_form is not None:
+            initial["event"] = import_form.cleaned_data["event"].page_id
+        return initial

@@ -1,0 +1,90 @@
+"""Check-in: one answer per scan, and never two admissions for one registration and session."""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Attendance, EventRecord, Registration, RegistrationStatus, User
+
+CHECKIN_SALT = "registry.checkin"
+
+
+class Outcome:
+    CHECKED_IN = "checked_in"
+    ALREADY = "already_checked_in"
+    WRONG_EVENT = "wrong_event"
+    WRONG_SESSION = "wrong_session"
+    NOT_CONFIRMED = "not_confirmed"
+    UNKNOWN = "unknown"
+    FORGED = "forged"
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    outcome: str
+    message: str
+    registration: Registration | None = None
+    attendance: Attendance | None = None
+
+    @property
+    def admitted(self) -> bool:
+        return self.outcome == Outcome.CHECKED_IN
+
+
+def checkin_token(registration: Registration) -> str:
+    """What the QR code holds: the registration code, signed so a made-up code is refused."""
+    return signing.Signer(salt=CHECKIN_SALT).sign(registration.code)
+
+
+def _code_from(scanned: str) -> str | None:
+    """A QR scan carries `CODE:signature`; a person may also type the bare printed code."""
+    scanned = scanned.strip()
+    if ":" in scanned:
+        try:
+            return signing.Signer(salt=CHECKIN_SALT).unsign(scanned)
+        except signing.BadSignature:
+            return None
+    return scanned.upper().replace(" ", "").replace("-", "")
+
+
+def check_in(
+    *,
+    page_id: int,
+    scanned: str,
+    actor: User | None,
+    session: int = Attendance.WHOLE_EVENT,
+    method: str = Attendance.Method.SCAN,
+) -> CheckInResult:
+    """Admit the holder of `scanned` to an event (or one of its sessions), or say exactly why not."""
+    code = _code_from(scanned)
+    if code is None:
+        return CheckInResult(Outcome.FORGED, "This code has been tampered with or was not issued by us.")
+    registration = Registration.objects.select_related("page").filter(code=code).first()
+    if registration is None:
+        return CheckInResult(Outcome.UNKNOWN, "No registration has this code.")
+    if registration.page_id != page_id:
+        return CheckInResult(
+            Outcome.WRONG_EVENT, f"This registration is for another event: {registration.page.title}.", registration
+        )
+    record = EventRecord.objects.get(page_id=page_id)
+    if session != Attendance.WHOLE_EVENT and session not in record.session_ids:
+        return CheckInResult(Outcome.WRONG_SESSION, "That session does not belong to this event.", registration)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return CheckInResult(
+            Outcome.NOT_CONFIRMED,
+            f"Not admitted: this registration is {registration.get_status_display().lower()}.",
+            registration,
+        )
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                registration=registration, session=session, checked_in_by=actor, method=method
+            )
+    except IntegrityError:
+        attendance = Attendance.objects.select_related("checked_in_by").get(registration=registration, session=session)
+        when = timezone.localtime(attendance.checked_in_at).strftime("%H:%M on %d %b")
+        by = f" by {attendance.checked_in_by}" if attendance.checked_in_by else ""
+        return CheckInResult(Outcome.ALREADY, f"Already checked in at {when}{by}.", registration, attendance)
+    return CheckInResult(Outcome.CHECKED_IN, f"Welcome, {registration.full_name}!", registration, attendance)

@@ -1,0 +1,79 @@
+"""The credit ledger: attendance earns pending points; a mentor (or staff admin) decides."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import CreditEntry, EventRecord, Role, User
+from ..selectors import eligible_registrations
+from .errors import DomainError
+
+
+def credits_award_for_event(*, page_id: int) -> int:
+    """Create a pending entry for each eligible attendee with an account; safe to run again."""
+    record = EventRecord.objects.select_related("credit_category").get(page_id=page_id)
+    if not record.credit_category_id or not record.credit_points:
+        return 0
+    created = 0
+    users_by_email = {}
+    candidates = eligible_registrations(page_id).filter(credit_entry__isnull=True).select_related("user")
+    guest_emails = [r.email for r in candidates if r.user_id is None]
+    if guest_emails:
+        users_by_email = {u.email.lower(): u for u in User.objects.filter(email__in=guest_emails)}
+    for registration in candidates:
+        person = registration.user or users_by_email.get(registration.email.lower())
+        if person is None:
+            continue
+        try:
+            with transaction.atomic():
+                CreditEntry.objects.create(
+                    user=person,
+                    category=record.credit_category,
+                    points=record.credit_points,
+                    registration=registration,
+                    description=f"Attended {record.title}",
+                )
+            created += 1
+        except IntegrityError:
+            continue  # another run awarded this registration meanwhile
+    return created
+
+
+def can_decide_credit(actor: User, entry: CreditEntry) -> bool:
+    """The person's mentor decides; staff admins may decide for anyone. Never one's own."""
+    if actor.pk == entry.user_id:
+        return False
+    if actor.is_superuser or actor.groups.filter(name=Role.STAFF_ADMIN).exists():
+        return True
+    profile = getattr(entry.user, "student_profile", None)
+    return profile is not None and profile.mentor_id == actor.pk
+
+
+def credit_decide(*, entry: CreditEntry, actor: User, approve: bool, reason: str = "") -> CreditEntry:
+    """Approve or reject a pending entry; approval may not push the person past the category's maximum."""
+    if actor.pk == entry.user_id:
+        raise DomainError("You cannot decide on your own credits.")
+    if not can_decide_credit(actor, entry):
+        raise DomainError("Only this person's mentor or a staff admin can decide on their credits.")
+    if not approve and not reason.strip():
+        raise DomainError("Give a reason for the rejection; the person will see it.")
+    with transaction.atomic():
+        # Lock the person's entries in this category so two approvals cannot both fit under the limit.
+        locked = list(
+            CreditEntry.objects.select_for_update().filter(user_id=entry.user_id, category_id=entry.category_id)
+        )
+        entry = next(e for e in locked if e.pk == entry.pk)
+        if entry.status != CreditEntry.Status.PENDING:
+            raise DomainError(f"This entry is already {entry.get_status_display().lower()}.")
+        if approve and entry.category.max_points is not None:
+            approved = sum(e.points for e in locked if e.status == CreditEntry.Status.APPROVED)
+            if approved + entry.points > entry.category.max_points:
+                raise DomainError(
+                    f"Approving would exceed the {entry.category} limit of {entry.category.max_points} points "
+                    f"({approved} already approved)."
+                )
+        entry.status = CreditEntry.Status.APPROVED if approve else CreditEntry.Status.REJECTED
+        entry.decided_by = actor
+        entry.decided_at = timezone.now()
+        entry.reason = reason.strip()
+        entry.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    return entry

@@ -1,0 +1,231 @@
+"""Check-in: every answer the door staff rely on, the eligibility rule, and bulk upload."""
+
+import threading
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+
+from registry import otp
+from registry.models import Attendance, Membership, RegistrationStatus
+from registry.selectors import eligible_registrations
+from registry.services import attendance
+from registry.services import registrations as service
+from registry.services.attendance import Outcome, checkin_token
+from registry.tests.factories import PASSWORD, OrganizationFactory, StaffFactory, UserFactory, make_event
+
+pytestmark = pytest.mark.django_db
+
+
+def confirmed(event, email="a@example.org"):
+    person = UserFactory(email=email)
+    return service.registration_create(page=event, email=person.email, full_name="Ada Lovelace", user=person)
+
+
+def test_a_scanned_ticket_checks_in_once_then_says_when_and_by_whom():
+    event = make_event()
+    registration = confirmed(event)
+    staff = StaffFactory(first_name="Door", last_name="Keeper")
+
+    first = attendance.check_in(page_id=event.pk, scanned=checkin_token(registration), actor=staff)
+    second = attendance.check_in(page_id=event.pk, scanned=checkin_token(registration), actor=staff)
+
+    assert first.outcome == Outcome.CHECKED_IN and first.message == "Welcome, Ada Lovelace!"
+    assert second.outcome == Outcome.ALREADY
+    assert "Already checked in at" in second.message and "Door Keeper" in second.message
+    assert Attendance.objects.filter(registration=registration).count() == 1
+
+
+def test_a_typed_code_works_like_a_scan():
+    event = make_event()
+    registration = confirmed(event)
+
+    result = attendance.check_in(page_id=event.pk, scanned=f" {registration.code.lower()} ", actor=None)
+
+    assert result.outcome == Outcome.CHECKED_IN
+
+
+@pytest.mark.parametrize(
+    ("make_scan", "outcome"),
+    [
+        (lambda r, other: checkin_token(r)[:-2] + "xx", Outcome.FORGED),
+        (lambda r, other: "NOSUCHCODE", Outcome.UNKNOWN),
+        (lambda r, other: checkin_token(other), Outcome.WRONG_EVENT),
+    ],
+)
+def test_bad_scans_are_refused_with_a_reason(make_scan, outcome):
+    event, elsewhere = make_event(), make_event(title="Other event")
+    registration = confirmed(event)
+    other = confirmed(elsewhere, email="b@example.org")
+
+    result = attendance.check_in(page_id=event.pk, scanned=make_scan(registration, other), actor=None)
+
+    assert result.outcome == outcome
+    assert not result.admitted
+    assert Attendance.objects.count() == 0
+
+
+def test_cancelled_and_waitlisted_people_are_not_admitted():
+    event = make_event(capacity=1)
+    holder = confirmed(event)
+    waiting = confirmed(event, email="w@example.org")
+    service.registration_cancel(registration=holder)
+
+    for registration in (holder, waiting):
+        registration.refresh_from_db()
+        result = attendance.check_in(page_id=event.pk, scanned=checkin_token(registration), actor=None)
+        assert result.outcome == Outcome.NOT_CONFIRMED
+        assert registration.get_status_display().lower() in result.message
+
+
+def test_a_session_that_is_not_the_events_is_refused():
+    event = make_event()
+    registration = confirmed(event)
+
+    result = attendance.check_in(page_id=event.pk, scanned=registration.code, actor=None, session=999)
+
+    assert result.outcome == Outcome.WRONG_SESSION
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_devices_scanning_the_same_ticket_at_once_admit_it_once():
+    event = make_event()
+    registration = confirmed(event)
+    token = checkin_token(registration)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def scan():
+        try:
+            barrier.wait()
+            outcomes.append(attendance.check_in(page_id=event.pk, scanned=token, actor=None).outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == sorted([Outcome.CHECKED_IN, Outcome.ALREADY])
+    assert Attendance.objects.filter(registration=registration).count() == 1
+
+
+def test_eligibility_needs_the_events_share_of_sessions():
+    event = make_event()
+    record = service.event_record_for(event)
+    record.session_ids = [11, 12, 13, 14]
+    record.attendance_threshold = 75
+    record.save()
+    keen, partial = confirmed(event), confirmed(event, email="p@example.org")
+    for session in (11, 12, 13):
+        Attendance.objects.create(registration=keen, session=session)
+    for session in (11, 12):
+        Attendance.objects.create(registration=partial, session=session)
+
+    assert list(eligible_registrations(event.pk)) == [keen]
+
+
+def test_without_sessions_arriving_is_enough():
+    event = make_event()
+    came, missed = confirmed(event), confirmed(event, email="m@example.org")
+    Attendance.objects.create(registration=came)
+
+    assert list(eligible_registrations(event.pk)) == [came]
+    assert missed.status == RegistrationStatus.CONFIRMED
+
+
+def staff_client(client, **extra):
+    staff = StaffFactory(is_superuser=True, **extra)
+    otp.backup_codes_regenerate(staff, codes=["code-a"])
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    client.post("/accounts/2fa/", {"token": "code-a", "next": "/staff/"})
+    return staff
+
+
+def test_the_checkin_page_answers_scans_as_json(client):
+    event = make_event(title="Demo day")
+    registration = confirmed(event)
+    staff_client(client)
+
+    page = client.get(f"/staff/registry/eventrecord/{event.pk}/checkin/")
+    assert page.status_code == 200 and b"jsQR.js" in page.content
+
+    url = f"/staff/registry/eventrecord/{event.pk}/checkin/scan/"
+    first = client.post(url, {"code": checkin_token(registration)}).json()
+    again = client.post(url, {"code": registration.code, "typed": "1"}).json()
+    empty = client.post(url, {"code": ""})
+
+    assert first["outcome"] == "checked_in" and first["progress"] == {"confirmed": 1, "checked_in": 1}
+    assert again["outcome"] == "already_checked_in"
+    assert empty.status_code == 400
+
+
+def test_organizers_cannot_open_check_in_for_another_organizations_event(client):
+    ours, theirs = OrganizationFactory(), OrganizationFactory()
+    event = make_event(organization_id=theirs.pk)
+    confirmed(event)
+    organizer = UserFactory(is_staff=True, in_roles=["organizer"])
+    organizer.user_permissions.add(*Permission.objects.filter(codename__in=["add_attendance", "view_eventrecord"]))
+    Membership.objects.create(user=organizer, organization=ours, role=Membership.Role.ORGANIZER)
+    otp.backup_codes_regenerate(organizer, codes=["code-o"])
+    client.post("/accounts/login/", {"login": organizer.email, "password": PASSWORD})
+    client.post("/accounts/2fa/", {"token": "code-o", "next": "/staff/"})
+
+    assert client.get(f"/staff/registry/eventrecord/{event.pk}/checkin/").status_code == 404
+
+
+def test_bulk_attendance_upload_previews_per_row_errors_and_writes_nothing(client):
+    event = make_event(title="Upload day")
+    ada = confirmed(event)
+    other_event = make_event(title="Elsewhere")
+    stranger = confirmed(other_event, email="s@example.org")
+    staff_client(client)
+    csv = f"code,email\n{ada.code},\n{stranger.code},\n,nobody@example.org\n".encode()
+
+    response = client.post(
+        "/staff/registry/attendance/import/",
+        {
+            "event": event.pk,
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("attendance.csv", csv, content_type="text/csv"),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "is for another event" in html
+    assert "No registration for nobody@example.org" in html
+    assert Attendance.objects.count() == 0
+
+
+def test_bulk_attendance_upload_by_email_checks_people_in_after_confirming(client):
+    event = make_event(title="Upload day")
+    ada, bob = confirmed(event), confirmed(event, email="bob@example.org")
+    staff = staff_client(client)
+    csv = b"email\na@example.org\nBOB@example.org\n"
+
+    preview = client.post(
+        "/staff/registry/attendance/import/",
+        {
+            "event": event.pk,
+            "format": "0",
+            "resource": "0",
+            "import_file": SimpleUploadedFile("attendance.csv", csv, content_type="text/csv"),
+        },
+    )
+    assert Attendance.objects.count() == 0
+    confirm = preview.context["confirm_form"]
+    response = client.post(
+        "/staff/registry/attendance/process_import/",
+        {**confirm.initial, "event": event.pk},
+    )
+
+    assert response.status_code == 302
+    assert set(Attendance.objects.values_list("registration_id", "method", "checked_in_by")) == {
+        (ada.pk, "upload", staff.pk),
+        (bob.pk, "upload", staff.pk),
+    }

@@ -1,0 +1,95 @@
+"""The credit ledger: attendance earns pending points; mentors decide within category limits."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from registry.models import Attendance, CreditCategory, CreditEntry, Role, StudentProfile
+from registry.selectors import credit_balances
+from registry.services import DomainError
+from registry.services import credits
+from registry.services import registrations as service
+from registry.tests.factories import UserFactory, make_event
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def category():
+    return CreditCategory.objects.create(name="Technical", code="technical", min_points=20, max_points=30)
+
+
+def attended(event, person):
+    registration = service.registration_create(page=event, email=person.email, full_name="S", user=person)
+    Attendance.objects.create(registration=registration)
+    return registration
+
+
+def student_with_mentor():
+    mentor, student = UserFactory(), UserFactory()
+    StudentProfile.objects.create(user=student, usn=f"USN{student.pk}", mentor=mentor)
+    return student, mentor
+
+
+def award(category, student, points=10):
+    event = make_event(credit_category_id=category.pk, credit_points=points)
+    attended(event, student)
+    credits.credits_award_for_event(page_id=event.pk)
+    return event
+
+
+def test_attendance_meeting_the_rule_creates_one_pending_entry(category):
+    student, _ = student_with_mentor()
+    absentee = UserFactory()
+    event = make_event(credit_category_id=category.pk, credit_points=10)
+    attended(event, student)
+    service.registration_create(page=event, email=absentee.email, full_name="A", user=absentee)
+
+    assert credits.credits_award_for_event(page_id=event.pk) == 1
+    assert credits.credits_award_for_event(page_id=event.pk) == 0
+    entry = CreditEntry.objects.get()
+    assert (entry.user, entry.points, entry.status) == (student, 10, CreditEntry.Status.PENDING)
+
+
+def test_the_mentor_approves_and_the_balance_shows_it(category):
+    student, mentor = student_with_mentor()
+    award(category, student)
+
+    credits.credit_decide(entry=CreditEntry.objects.get(), actor=mentor, approve=True)
+
+    [balance] = credit_balances(student)
+    assert (balance["approved"], balance["pending"], balance["still_needed"], balance["room_left"]) == (10, 0, 10, 20)
+
+
+def test_approval_cannot_exceed_the_category_maximum(category):
+    student, mentor = student_with_mentor()
+    for _ in range(3):
+        award(category, student, points=12)
+    first, second, third = CreditEntry.objects.order_by("pk")
+    credits.credit_decide(entry=first, actor=mentor, approve=True)
+    credits.credit_decide(entry=second, actor=mentor, approve=True)
+
+    with pytest.raises(DomainError, match="exceed the Technical limit of 30 points \\(24 already approved\\)"):
+        credits.credit_decide(entry=third, actor=mentor, approve=True)
+
+    third.refresh_from_db()
+    assert third.status == CreditEntry.Status.PENDING
+
+
+def test_only_the_mentor_or_a_staff_admin_decides_and_never_on_their_own(category):
+    student, mentor = student_with_mentor()
+    award(category, student)
+    entry = CreditEntry.objects.get()
+    stranger = UserFactory()
+    staff_admin = UserFactory()
+    staff_admin.groups.add(Group.objects.get(name=Role.STAFF_ADMIN))
+
+    with pytest.raises(DomainError, match="mentor or a staff admin"):
+        credits.credit_decide(entry=entry, actor=stranger, approve=True)
+    with pytest.raises(DomainError, match="your own"):
+        credits.credit_decide(entry=entry, actor=student, approve=True)
+    with pytest.raises(DomainError, match="reason"):
+        credits.credit_decide(entry=entry, actor=mentor, approve=False)
+
+    decided = credits.credit_decide(entry=entry, actor=staff_admin, approve=False, reason="Duplicate claim")
+    assert decided.status == CreditEntry.Status.REJECTED and decided.decided_by == staff_admin
+    assert decided.history.latest().history_type == "~"
