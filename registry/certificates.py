@@ -88,8 +88,8 @@ def signatory_details() -> dict:
 def default_template_source() -> tuple[str, str]:
     """The built-in design's HTML and CSS (also what the data migration installs)."""
     return (
-        (DEFAULT_TEMPLATE_DIR / "default_certificate.html").read_text(),
-        (DEFAULT_TEMPLATE_DIR / "default_certificate.css").read_text(),
+        (DEFAULT_TEMPLATE_DIR / "default_certificate.html").read_text().strip(),
+        (DEFAULT_TEMPLATE_DIR / "default_certificate.css").read_text().strip(),
     )
 
 
