@@ -49,8 +49,9 @@ def holders(count: int, prefix: str) -> list[certificates.CertificateData]:
     ]
 
 
-def per_certificate(seconds: float, count: int) -> str:
-    return f"{seconds / count * 1000:7.1f} ms per certificate ({count} in {seconds:.2f} s)"
+def per_certificate(seconds: float, cpu: float, count: int) -> str:
+    wall, cpu_each = seconds / count * 1000, cpu / count * 1000
+    return f"{wall:6.1f} ms per certificate ({count} in {seconds:.2f} s; CPU {cpu_each:.1f} ms each)"
 
 
 def main() -> None:
@@ -65,20 +66,21 @@ def main() -> None:
     processes = certificates.render_processes()
     print(harfbuzz_report())
     print(f"CPU cores: {os.cpu_count()}; render processes for big batches: {processes}; chunk: {CHUNK_SIZE}")
+    print(f"load average now: {' '.join(f'{load:.2f}' for load in os.getloadavg())} (other work slows every figure)")
     certificates.render_pdfs(source, holders(2, "WARM"), signatory=signatory)  # fonts and caches, as in a worker
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for holder in holders(args.single, "ONE"):
         certificates.render_pdfs(source, [holder], signatory=signatory)
-    single = time.perf_counter() - started
-    print(f"one document per certificate:      {per_certificate(single, args.single)}")
+    single, single_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"one document per certificate: {per_certificate(single, single_cpu, args.single)}")
 
     batch = holders(2 * CHUNK_SIZE, "BATCH")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(batch), CHUNK_SIZE):
         certificates.render_pdfs(source, batch[start : start + CHUNK_SIZE], signatory=signatory)
-    batched = time.perf_counter() - started
-    print(f"batched, one process:              {per_certificate(batched, len(batch))}")
+    batched, batched_cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"batched, one process:         {per_certificate(batched, batched_cpu, len(batch))}")
 
     everyone = holders(args.total, "ALL")
     chunks = [everyone[start : start + CHUNK_SIZE] for start in range(0, len(everyone), CHUNK_SIZE)]

@@ -309,3 +309,22 @@ def test_event_dates_read_naturally(starts, ends, expected):
     as_datetime = lambda ymd: timezone.datetime(*ymd, 10, tzinfo=zone)  # noqa: E731
 
     assert rendering.date_range(as_datetime(starts), as_datetime(ends)) == expected
+
+
+def test_big_batches_render_in_several_processes_and_each_holder_still_gets_their_own(
+    django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    settings.CERTIFICATE_RENDER_PROCESSES = 2
+    monkeypatch.setattr(service, "CHUNK_SIZE", 2)
+    event = make_event()
+    people = [register(event) for _ in range(5)]
+    held(event)
+
+    batch = issue(event, capture=django_capture_on_commit_callbacks)
+
+    assert (batch.status, batch.done) == ("done", 5)
+    for registration in people:
+        certificate = Certificate.objects.get(registration=registration)
+        stored = default_storage.open(certificate.pdf.name).read()
+        assert registration.full_name in pdf_text(stored)
+        assert hashlib.sha256(stored).hexdigest() == certificate.sha256
