@@ -1,3 +1,4 @@
+import copy
 import json
 import time
 
@@ -48,7 +49,7 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.question_names = list((extra_fields or {}).keys())
         for name, field in (extra_fields or {}).items():
-            self.fields[name] = field
+            self.fields[name] = copy.deepcopy(field)
         if not hybrid:
             del self.fields["attendance_mode"]
         else:
@@ -63,8 +64,9 @@ class RegistrationForm(forms.Form):
         self.fields["form_started"].initial = signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time()))
 
     def clean_website(self):
+        # The field is hidden from people, so its error is shown with the form's own errors.
         if self.cleaned_data["website"]:
-            raise forms.ValidationError("Please leave this field empty.")
+            raise forms.ValidationError("We could not accept this form. Please reload the page and try again.")
         return ""
 
     def clean_form_started(self):

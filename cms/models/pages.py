@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -23,7 +24,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from registry import selectors as registration_selectors
 from registry.models import RegistrableEvent
+from registry.views import registrations as registration_views
 
 from ..blocks import BodyBlock
 
@@ -310,13 +313,35 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
         from ..selectors import event_detail
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_detail(self), google_calendar_url=google_calendar_url(self, request=request))
+        context.update(
+            event_detail(self, preview=getattr(request, "is_preview", False)),
+            google_calendar_url=google_calendar_url(self, request=request),
+            registration_panel=registration_selectors.registration_panel(self, request.user),
+        )
+        context.setdefault("registration_form", self._registration_form(request))
         return context
+
+    def _registration_form(self, request, data=None):
+        extra_fields = self.registration_form_class().base_fields
+        return registration_views.registration_form(request, page=self, extra_fields=extra_fields, data=data)
+
+    @path("register/", name="register")
+    def register(self, request):
+        """The registration form posts here; errors re-render the event page with the form (status 400)."""
+        if request.method != "POST":
+            return redirect(f"{self.url}#register")
+        form = self._registration_form(request, data=request.POST)
+        response = registration_views.handle_registration(request, page=self, form=form)
+        if response is not None:
+            return response
+        response = self.render(request, context_overrides={"registration_form": form})
+        response.status_code = 400
+        return response
 
     @path("event.ics/", name="ics")
     def ics(self, request):
         from ..calendars import event_calendar
-        from ..selectors import event_detail
+        from ..selectors import event_sessions
 
-        body = event_calendar(self, event_detail(self)["sessions"], request=request)
+        body = event_calendar(self, event_sessions(self), request=request)
         return calendar_response(body, f"{self.slug}.ics")

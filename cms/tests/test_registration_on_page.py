@@ -1,0 +1,173 @@
+"""Registering on the event page: the form, its errors, rate limits and bot traps, never a 500."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.test import override_settings
+
+from cms.tests import factories
+from registry.forms import FORM_STARTED_SALT
+from registry.models import Registration, RegistrationStatus
+from registry.tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def started(seconds_ago: float = 30) -> str:
+    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time() - seconds_ago))
+
+
+def guest_form(**overrides) -> dict:
+    data = {
+        "full_name": "Grace Hopper",
+        "email": "grace@example.org",
+        "phone": "",
+        "consent": "on",
+        "website": "",
+        "form_started": started(),
+    }
+    data.update(overrides)
+    if data["form_started"] == "just now":
+        data["form_started"] = started(seconds_ago=0)
+    return data
+
+
+def with_dietary_question(event):
+    event.registration_questions.create(label="Dietary needs", field_type="singleline", required=False)
+    event.save_revision().publish()
+    return event
+
+
+def register(client, event, **overrides):
+    return client.post(f"{event.url}register/", guest_form(**overrides))
+
+
+def test_the_event_page_offers_the_form_with_the_editors_questions(client):
+    event = with_dietary_question(factories.event("Robotics 101", capacity=10))
+
+    html = client.get(event.url).content.decode()
+
+    assert 'action="/events/' in html and 'register/"' in html
+    assert 'for="id_full_name"' in html and 'for="id_dietary_needs"' in html
+    assert "Leave this field empty" in html  # the honeypot's label, hidden from people by CSS
+
+
+def test_a_guest_registers_and_sees_the_same_check_your_email_page_as_anyone(
+    client, django_capture_on_commit_callbacks
+):
+    event = with_dietary_question(factories.event("Robotics 101", capacity=10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = register(client, event, dietary_needs="Vegetarian")
+
+    assert response.status_code == 200
+    assert b"Check your email" in response.content
+    registration = Registration.objects.get()
+    assert registration.status == RegistrationStatus.AWAITING_CONFIRMATION
+    assert registration.answers == {"dietary_needs": "Vegetarian"}
+    assert mail.outbox[-1].subject == "Confirm your seat: Robotics 101"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = register(client, event, email="GRACE@example.org", form_started=started(40))
+    assert again.content == response.content.replace(b"grace@example.org", b"GRACE@example.org")
+    assert Registration.objects.count() == 1
+
+
+def test_a_signed_in_person_registers_in_one_click_and_sees_their_status(client):
+    event = factories.event("Robotics 101", capacity=10)
+    person = UserFactory(first_name="Ada", last_name="Lovelace")
+    client.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
+
+    page = client.get(event.url).content.decode()
+    assert f"Registering as <strong>{person.email}</strong>" in page
+    response = client.post(
+        f"{event.url}register/", {"full_name": "Ada Lovelace", "consent": "on", "form_started": started()}, follow=True
+    )
+
+    assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
+    assert b"You&#x27;re registered" in response.content
+    assert b"You are <strong>confirmed</strong>" in response.content
+
+
+def test_a_full_event_offers_the_waitlist(client):
+    event = factories.event("Tiny room", capacity=0)
+
+    page = client.get(event.url)
+    response = register(client, event)
+
+    assert b"Join the waitlist" in page.content
+    assert Registration.objects.get().status == RegistrationStatus.WAITLISTED
+    assert response.status_code == 200
+
+
+def test_a_full_event_without_waitlist_says_so_and_offers_no_form(client):
+    event = factories.event("Tiny room", capacity=0, waitlist_enabled=False)
+
+    html = client.get(event.url).content.decode()
+
+    assert "This event is full." in html
+    assert "registration-form" not in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"full_name": ""}, "This field is required."),
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"consent": ""}, "This field is required."),
+        ({"website": "http://spam.example"}, "We could not accept this form."),
+        ({"form_started": "forged"}, "This form has expired"),
+        ({"form_started": "just now"}, "quicker than a person can type"),
+        ({"dietary_needs": "x" * 300}, "Ensure this value has at most 255 characters"),
+    ],
+)
+def test_bad_input_re_renders_the_page_with_a_message_and_registers_nobody(client, overrides, message):
+    event = with_dietary_question(factories.event("Robotics 101", capacity=10))
+
+    response = register(client, event, **overrides)
+
+    assert response.status_code == 400
+    assert message.encode() in response.content.replace(b"&#x27;", b"'")
+    assert b"Robotics 101" in response.content
+    assert Registration.objects.count() == 0
+
+
+def test_registration_outside_the_window_is_refused_on_the_page(client):
+    event = factories.event("Old news", capacity=10, starts_in=-timedelta(hours=1))
+
+    assert b"Registration for this event has closed." in client.get(event.url).content
+    response = register(client, event)
+    assert response.status_code == 400
+    assert b"Registration for this event has closed." in response.content
+
+
+@override_settings(REGISTRATION_RATE_LIMITS={"ip": ["3/m", "100/h", "100/d"], "email": ["2/m", "10/h", "20/d"]})
+def test_too_many_registrations_from_one_address_get_a_429_page(client):
+    event = factories.event("Popular", capacity=100)
+
+    statuses = [register(client, event, email=f"p{n}@example.org").status_code for n in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert Registration.objects.count() == 3
+
+
+@override_settings(REGISTRATION_RATE_LIMITS={"ip": ["100/m", "100/h", "100/d"], "email": ["2/m", "10/h", "20/d"]})
+def test_one_email_address_cannot_be_hammered_from_many_addresses(client):
+    event = factories.event("Popular", capacity=100)
+
+    statuses = [
+        client.post(f"{event.url}register/", guest_form(), REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(3)
+    ]
+
+    assert statuses[-1] == 429
+
+
+def test_get_on_the_register_route_goes_back_to_the_form(client):
+    event = factories.event("Robotics 101")
+
+    response = client.get(f"{event.url}register/")
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("#register")
