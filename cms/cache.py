@@ -1,26 +1,33 @@
 """Optional whole-page cache for anonymous visitors (`PAGE_CACHE_SECONDS` > 0 turns it on).
 
-Only what is the same for every anonymous visitor is stored: GET/HEAD requests carrying no session or
-messages cookie, answered 200 without setting a cookie (a page that used a CSRF token sets one, so forms are
-never cached) and not marked private. Publishing or unpublishing any page or snippet bumps a generation
-number, which retires every stored page at once. With Redis the generation is shared by every process; on
-the local-memory default each process keeps its own, so other processes catch up within the TTL.
+Only what is the same for every anonymous visitor is stored: GET/HEAD requests without a session cookie,
+answered 200 without touching the session, queueing a message, setting a cookie or saying `private`.
+A page with a form keeps its CSRF token out of the cache: the stored copy holds a marker, and each visitor
+gets a fresh token of their own (the CSRF middleware, which sits outside this one, then sets their cookie).
+
+Publishing or unpublishing any page or snippet, or deleting a page, bumps a generation number that retires
+every stored page at once. With Redis the generation is shared by every process; on the local-memory default
+each process keeps its own, so other processes catch up within the TTL.
 """
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 
 GENERATION_KEY = "cms:page-cache:generation"
 SKIPPED_PREFIXES = ("/admin/", "/staff/", "/accounts/", "/documents/", "/healthz", "/static/", "/media/")
 HIT_HEADER = "X-Page-Cache"
+CSRF_MARKER = b"__cms_page_cache_csrf_token__"
+CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def purge_page_cache(**kwargs) -> None:
-    """Retire every cached page; connected to Wagtail's publish and unpublish signals."""
+    """Retire every cached page; connected to Wagtail's publish and unpublish signals and page deletion."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
@@ -32,16 +39,19 @@ def _cacheable_request(request: HttpRequest) -> bool:
         request.method in ("GET", "HEAD")
         and not request.path.startswith(SKIPPED_PREFIXES)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
     )
 
 
-def _cacheable_response(response: HttpResponse) -> bool:
+def _cacheable_response(request: HttpRequest, response: HttpResponse) -> bool:
+    messages = getattr(request, "_messages", None)
     return (
         response.status_code == 200
         and not response.cookies
         and not getattr(response, "streaming", False)
         and "private" not in response.get("Cache-Control", "")
+        and not request.session.modified
+        and not getattr(messages, "added_new", False)
     )
 
 
@@ -51,7 +61,15 @@ def _key(request: HttpRequest) -> str:
     return f"cms:page-cache:{generation}:{digest}"
 
 
+def _without_csrf_tokens(content: bytes) -> bytes:
+    for token in set(CSRF_INPUT.findall(content)):
+        content = content.replace(token, CSRF_MARKER)
+    return content
+
+
 class PublicPageCacheMiddleware:
+    """Listed after the session, auth, CSRF and messages middleware, whose state it checks."""
+
     def __init__(self, get_response):
         self.seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
         if not self.seconds:
@@ -62,15 +80,25 @@ class PublicPageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         key = _key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            cached[HIT_HEADER] = "hit"
-            return cached
+        stored = cache.get(key)
+        if stored is not None:
+            return self._from_cache(request, stored)
         response = self.get_response(request)
-        if _cacheable_response(response):
-            if hasattr(response, "render") and callable(response.render):
-                response.add_post_render_callback(lambda rendered: cache.set(key, rendered, self.seconds))
-            else:
-                cache.set(key, response, self.seconds)
+        if _cacheable_response(request, response):
+            content = response.content
+            if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+                content = _without_csrf_tokens(content)
+            headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+            cache.set(key, (content, headers), self.seconds)
             response[HIT_HEADER] = "miss"
+        return response
+
+    def _from_cache(self, request: HttpRequest, stored: tuple[bytes, list]) -> HttpResponse:
+        content, headers = stored
+        if CSRF_MARKER in content:
+            content = content.replace(CSRF_MARKER, get_token(request).encode())
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response[HIT_HEADER] = "hit"
         return response

@@ -139,22 +139,50 @@ def home_sections(now: datetime | None = None) -> dict:
     }
 
 
-def event_detail(page: EventPage) -> dict:
-    """What the event page shows besides its own fields. Previews read unsaved sessions from memory."""
-    sessions = (
+def event_sessions(page: EventPage) -> list[EventSession]:
+    """Sessions in time order with their rooms and published speakers."""
+    return list(
         page.sessions.select_related("room")
         .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.filter(live=True).only("pk", "name", "slug")))
         .order_by("starts_at", "sort_order")
     )
-    hero = None
-    if page.image_id:
-        hero = get_image_model().objects.prefetch_renditions(HERO_IMAGE).filter(pk=page.image_id).first()
+
+
+def _attach_related(page: EventPage) -> None:
+    """Load the page's venue, organizer, credit category and image (with its hero rendition) in one query.
+
+    Only relations the page still points at are attached, so a preview's unsaved choices stay as they are.
+    """
+    relations = ("venue", "organization", "credit_category", "image")
+    fetched = (
+        EventPage.objects.filter(pk=page.pk)
+        .select_related(*relations)
+        .only("pk", *relations)
+        .prefetch_related(Prefetch("image__renditions", queryset=_renditions(HERO_IMAGE)))
+        .first()
+    )
+    for name in relations:
+        if fetched is not None and getattr(page, f"{name}_id") == getattr(fetched, f"{name}_id"):
+            setattr(page, name, getattr(fetched, name))
+
+
+def event_detail(page: EventPage, *, preview: bool = False) -> dict:
+    """What the event page shows besides its own fields, in a fixed number of queries.
+
+    A preview reads its sessions, speakers and partners from the unsaved page in memory.
+    """
+    _attach_related(page)
+    if preview:
+        speakers = public_speakers().filter(pk__in=[speaker.pk for speaker in page.speakers.all()])
+        partners = public_partners().filter(pk__in=[partner.pk for partner in page.partners.all()])
+    else:
+        speakers, partners = public_speakers().filter(events=page), public_partners().filter(events=page)
     return {
-        "sessions": list(sessions),
-        "speakers": list(public_speakers().filter(pk__in=[s.pk for s in page.speakers.all()])),
-        "partners": list(public_partners().filter(pk__in=[p.pk for p in page.partners.all()])),
+        "sessions": event_sessions(page),
+        "speakers": list(speakers),
+        "partners": list(partners),
         "seats_left": seats_left(page),
-        "hero_image": hero,
+        "hero_image": page.image,
     }
 
 

@@ -1,5 +1,7 @@
 """The optional page cache serves anonymous visitors from memory, never serves forms, and is purged on publish."""
 
+import re
+
 import pytest
 from django.test import Client, override_settings
 
@@ -50,3 +52,22 @@ def test_pages_that_set_cookies_are_not_stored(cached_client):
     factories.home_page()
     cached_client.get("/accounts/login/")
     assert HIT_HEADER not in cached_client.get("/accounts/login/")
+
+
+@override_settings(ROOT_URLCONF="cms.tests.csrf_urls")
+def test_a_cached_form_gives_each_visitor_their_own_working_csrf_token():
+    def visit() -> tuple[Client, str, str]:
+        visitor = Client(enforce_csrf_checks=True)
+        response = visitor.get("/form/")
+        token = re.search(r'value="([^"]+)"', response.content.decode()).group(1)
+        return visitor, token, response[HIT_HEADER]
+
+    with override_settings(PAGE_CACHE_SECONDS=60):
+        first, first_token, first_state = visit()
+        second, second_token, second_state = visit()
+
+    assert (first_state, second_state) == ("miss", "hit")
+    assert "__cms_page_cache" not in second_token and second_token != first_token
+    assert second.cookies["csrftoken"].value
+    assert second.post("/form/", {"csrfmiddlewaretoken": second_token}).status_code == 200
+    assert first.post("/form/", {"csrfmiddlewaretoken": first_token}).status_code == 200
