@@ -45,8 +45,8 @@ class _BulkPlanResource(resources.Resource):
         self.plan.accept(instance)
 
     def after_import(self, dataset, result, **kwargs):
-        """Write only a file without errors; the preview (a dry run) writes too, then rolls back."""
-        if self.plan is None or result.has_errors() or result.has_validation_errors():
+        """Write only a file without errors, and only on confirmation: the preview's checks cover every rule."""
+        if self.plan is None or self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
             return
         saved = self.plan.apply(acting_user=kwargs.get("user"))
         for row_result in result.rows:

@@ -6,11 +6,12 @@ written in bulk. Rows are never half-written: the admin commits only a file
 without errors, inside one transaction.
 """
 
+import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -93,6 +94,10 @@ class Person:
 
     def __str__(self) -> str:
         return self.email
+
+    def __deepcopy__(self, memo) -> "Person":
+        """import-export copies each row's original for the preview; the row's values are enough (and cheap)."""
+        return replace(self)
 
 
 class _Lookups:
@@ -184,8 +189,11 @@ class PeopleImport:
 
     def check(self, number: int, row: Mapping[str, Any], person: Person) -> dict[str, str]:
         """Apply one row to `person`; returns errors by column (empty when the row is fine)."""
-        errors = {name: "This cell looks like a formula; remove the leading =, +, - or @." for name, value in row.items()
-                  if looks_like_formula(value)}
+        errors = {
+            name: "This cell looks like a formula; remove the leading =, +, - or @."
+            for name, value in row.items()
+            if looks_like_formula(value)
+        }
         values = {name: cell_text(row.get(name)) for name in PEOPLE_COLUMNS}
         email = values["email"].lower()
         if "email" not in errors:
@@ -316,7 +324,8 @@ def people_write(people: list[Person], *, lookups: _Lookups, acting_user: User |
     for person in people:
         user = person.user
         if user is None:
-            user = User(email=person.email, password=make_password(None))
+            # Unusable, as make_password(None) makes it, without 40 random.choice() calls per person.
+            user = User(email=person.email, password=UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(30))
             created.append(user)
         elif (user.first_name, user.last_name, user.is_staff) != (person.first_name, person.last_name, person.is_staff):
             changed.append(user)
@@ -353,7 +362,9 @@ def _memberships_write(people: list[Person], lookups: _Lookups, history: dict) -
         if person.organization
     }
     existing = {key: membership for key, membership in lookups.memberships.items() if key in wanted}
-    created = [Membership(user_id=u, organization_id=o, role=r) for (u, o), r in wanted.items() if (u, o) not in existing]
+    created = [
+        Membership(user_id=u, organization_id=o, role=r) for (u, o), r in wanted.items() if (u, o) not in existing
+    ]
     changed = []
     for key, membership in existing.items():
         if membership.role != wanted[key]:
@@ -403,7 +414,6 @@ def _student_profiles_write(
     bulk_update_with_history(changed, StudentProfile, ["usn", "semester", "department", "mentor"], **history)
 
 
-
 @dataclass
 class Mentee:
     """One mentor assignment: the student (by email) and their mentor."""
@@ -418,6 +428,9 @@ class Mentee:
 
     def __str__(self) -> str:
         return self.student
+
+    def __deepcopy__(self, memo) -> "Mentee":
+        return replace(self)
 
 
 class MenteeImport:

@@ -27,8 +27,10 @@ def staff_client():
 
 
 def link_in(message) -> str:
-    return re.search(r"http://[^\s]+/accounts/invitation/[^\s]+/", message.body).group(0).removeprefix(
-        "http://127.0.0.1:8000"
+    return (
+        re.search(r"http://[^\s]+/accounts/invitation/[^\s]+/", message.body)
+        .group(0)
+        .removeprefix("http://127.0.0.1:8000")
     )
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/login/", registry_security.admin_login, name="wagtail_login_override"),
     path("staff/login/", registry_security.admin_login, name="staff_login_override"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
+    path("staff/reports/", include("registry.admin.reports")),
     path("staff/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -256,6 +256,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 # --- Misc -----------------------------------------------------------------
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Exports quote cells that start like a formula (registry/formats.py explains why not
+# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT).
+from registry.formats import EXPORT_FORMATS  # noqa: E402, F401
+
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
