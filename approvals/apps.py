@@ -26,3 +26,5 @@ class ApprovalsConfig(AppConfig):
         page_unpublished.connect(handlers.event_page_unpublished, dispatch_uid="approvals_event_unpublished")
         pre_delete.connect(handlers.event_page_deleted, dispatch_uid="approvals_event_deleted")
         inbox.register(inbox.hall_booking_source)
+        inbox.register(inbox.credit_claim_source)
+        inbox.register(inbox.registration_source)

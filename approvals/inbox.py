@@ -13,7 +13,10 @@ from typing import Any
 
 from django.urls import reverse
 
+from registry import selectors as registry_selectors
 from registry.services import DomainError
+from registry.services import credits as credit_services
+from registry.services import registrations as registration_services
 
 from . import selectors, services
 
@@ -131,4 +134,63 @@ hall_booking_source = DecisionSource(
     pending=_hall_booking_items,
     approve=lambda booking, actor: services.booking_approve(booking=booking, actor=actor),
     reject=lambda booking, actor, reason: services.booking_reject(booking=booking, actor=actor, reason=reason),
+)
+
+
+# --- credit claims (mentors) and registrations (organizers) ----------------
+
+
+def _credit_items(user) -> list[InboxItem]:
+    return [
+        InboxItem(
+            kind="credit_claim",
+            pk=entry.pk,
+            summary=f"{entry.points} {entry.category} points for {entry.user}: {entry.description}",
+            requested_by=entry.user,
+            created_at=entry.created_at,
+            url=reverse("admin:registry_creditentry_change", args=[entry.pk]),
+            obj=entry,
+            details=[
+                f"Category limits: at least {entry.category.min_points}, at most {entry.category.max_points or '—'}"
+            ],
+        )
+        for entry in registry_selectors.credit_entries_decidable_by(user)
+    ]
+
+
+def _registration_items(user) -> list[InboxItem]:
+    return [
+        InboxItem(
+            kind="registration",
+            pk=registration.pk,
+            summary=f"Registration of {registration.full_name} <{registration.email}> for {registration.page.title}",
+            requested_by=registration.user or registration.full_name,
+            created_at=registration.created_at,
+            url=reverse("admin:registry_registration_change", args=[registration.pk]),
+            obj=registration,
+        )
+        for registration in registry_selectors.registrations_decidable_by(user).select_related("page", "user")
+    ]
+
+
+credit_claim_source = DecisionSource(
+    kind="credit_claim",
+    label="Credit claims",
+    pending=_credit_items,
+    approve=lambda entry, actor: credit_services.credit_decide(entry=entry, actor=actor, approve=True),
+    reject=lambda entry, actor, reason: credit_services.credit_decide(
+        entry=entry, actor=actor, approve=False, reason=reason
+    ),
+)
+
+registration_source = DecisionSource(
+    kind="registration",
+    label="Registrations awaiting approval",
+    pending=_registration_items,
+    approve=lambda registration, actor: registration_services.registration_decide(
+        registration=registration, actor=actor, approve=True
+    ),
+    reject=lambda registration, actor, reason: registration_services.registration_decide(
+        registration=registration, actor=actor, approve=False, reason=reason
+    ),
 )

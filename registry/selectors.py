@@ -200,3 +200,19 @@ def checkin_progress(page_id: int, session: int = 0) -> dict[str, int]:
     confirmed = Registration.objects.filter(page_id=page_id, status=RegistrationStatus.CONFIRMED).count()
     checked_in = Attendance.objects.filter(registration__page_id=page_id, session=session).count()
     return {"confirmed": confirmed, "checked_in": checked_in}
+
+
+def registrations_decidable_by(user) -> QuerySet:
+    """Pending registrations on approval-required events this person may decide (never their own)."""
+    pending = Registration.objects.filter(status=RegistrationStatus.PENDING).exclude(user=user)
+    return scope_to_organizations(pending, user, "page__event_record__organization")
+
+
+def credit_entries_decidable_by(user) -> QuerySet:
+    """Pending credit entries of this mentor's mentees (everyone's, for staff admins), never their own."""
+    from .models import CreditEntry
+
+    pending = CreditEntry.objects.filter(status=CreditEntry.Status.PENDING).exclude(user=user)
+    if not sees_everything(user):
+        pending = pending.filter(user__student_profile__mentor=user)
+    return pending.select_related("user", "category", "registration__page")

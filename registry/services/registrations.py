@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import ACTIVE, EventRecord, Registration, RegistrationStatus, User
-from ..selectors import registration_closed_reason
+from ..selectors import registration_closed_reason, registrations_decidable_by
 from .errors import DomainError
 
 Status = RegistrationStatus
@@ -257,6 +257,8 @@ def registration_decide(*, registration: Registration, actor: User, approve: boo
     """An organizer approves or rejects a registration on an approval-required event."""
     if registration.user_id and registration.user_id == actor.pk:
         raise DomainError("You cannot decide on your own registration.")
+    if not registrations_decidable_by(actor).filter(pk=registration.pk).exists():
+        raise DomainError("Only organizers of this event's organization can decide on its registrations.")
     if not approve and not reason.strip():
         raise DomainError("Give a reason for the rejection; the person will see it.")
     with transaction.atomic():

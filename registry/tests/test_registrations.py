@@ -10,7 +10,7 @@ from registry.models import EventRecord, Registration, RegistrationStatus
 from registry.selectors import registration_counts, waitlist_position
 from registry.services import DomainError
 from registry.services import registrations as service
-from registry.tests.factories import UserFactory, make_event
+from registry.tests.factories import MembershipFactory, UserFactory, make_event
 
 pytestmark = pytest.mark.django_db
 Status = RegistrationStatus
@@ -160,9 +160,13 @@ def test_confirming_after_the_hold_expired_releases_the_seat_and_says_so():
     assert seats_taken(event) == 0
 
 
+def organized_event(**settings):
+    membership = MembershipFactory()
+    return make_event(organization_id=membership.organization_id, **settings), membership.user
+
+
 def test_approval_required_events_hold_seats_as_pending_until_decided():
-    event = make_event(capacity=2, requires_approval=True)
-    organizer = UserFactory()
+    event, organizer = organized_event(capacity=2, requires_approval=True)
     attendee = UserFactory()
     registration = service.registration_create(page=event, email=attendee.email, full_name="A", user=attendee)
     guest = register(event, 7)
@@ -179,14 +183,24 @@ def test_approval_required_events_hold_seats_as_pending_until_decided():
 
 
 def test_nobody_decides_on_their_own_registration_and_rejections_need_a_reason():
-    event = make_event(requires_approval=True)
+    event, organizer = organized_event(requires_approval=True)
     person = UserFactory()
     registration = service.registration_create(page=event, email=person.email, full_name="A", user=person)
 
     with pytest.raises(DomainError, match="your own"):
         service.registration_decide(registration=registration, actor=person, approve=True)
     with pytest.raises(DomainError, match="reason"):
-        service.registration_decide(registration=registration, actor=UserFactory(), approve=False, reason=" ")
+        service.registration_decide(registration=registration, actor=organizer, approve=False, reason=" ")
+
+
+def test_an_organizer_cannot_decide_for_another_organization():
+    event, _ = organized_event(requires_approval=True)
+    _, other_organizer = organized_event()
+    person = UserFactory()
+    registration = service.registration_create(page=event, email=person.email, full_name="A", user=person)
+
+    with pytest.raises(DomainError, match="Only organizers of this event's organization"):
+        service.registration_decide(registration=registration, actor=other_organizer, approve=True)
 
 
 def test_lowering_capacity_below_taken_seats_keeps_them_and_stops_new_ones():
