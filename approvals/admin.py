@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin.people import HistoryImportExportAdmin
 from registry.services import DomainError
 
 from . import admin_views, resources, selectors, services
@@ -11,10 +11,6 @@ from .forms import DecisionReasonForm
 from .models import BookingSeries, BookingStatus, HallBooking
 
 DECIDED_FIELDS = ["status", "venue", "queue_note", "decided_by", "decided_at", "reason"]
-
-
-class HistoryImportExportAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """History (who changed what) plus CSV/XLSX import and export with a dry-run preview."""
 
 
 @admin.register(HallBooking)

@@ -10,9 +10,13 @@ class CmsConfig(AppConfig):
         from wagtail.models import Page
         from wagtail.signals import page_published, page_unpublished, published, unpublished
 
-        from . import cache, permissions
+        from registry import certificates, emails
+
+        from . import branding, cache, permissions
 
         post_migrate.connect(permissions.sync_after_migrate, sender=self)
         for signal in (page_published, page_unpublished, published, unpublished):
             signal.connect(cache.purge_page_cache, dispatch_uid=f"cms-page-cache-{id(signal)}")
         post_delete.connect(cache.purge_page_cache, sender=Page, dispatch_uid="cms-page-cache-delete")
+        emails.register_branding_provider(branding.email_branding)
+        certificates.register_signatory_provider(branding.certificate_signatory)

@@ -41,11 +41,11 @@ def register_branding_provider(provider: Callable[[], dict]) -> None:
     _branding_providers.append(provider)
 
 
-def _branding() -> dict:
-    branding = {"site_name": "Convene", "footer": "", "logo_url": ""}
+def branding() -> dict:
+    details = {"site_name": "Convene", "footer": "", "logo_url": ""}
     for provider in _branding_providers:
-        branding.update(provider())
-    return branding
+        details.update(provider())
+    return details
 
 
 def absolute(path: str) -> str:
@@ -90,7 +90,7 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
         "confirm_url": confirm_url(registration),
         "cancel_url": cancel_url(registration),
         "waitlist_position": waitlist_position(registration),
-        "branding": _branding(),
+        "branding": branding(),
         "kind": base_kind,
         # The ticket QR goes with messages people open at the door.
         "checkin_qr_cid": CHECKIN_QR_CID if base_kind in TICKET_KINDS and registration.status == "confirmed" else "",
@@ -141,15 +141,15 @@ def invitation_url(user) -> str:
 
 
 def invitation_build(user, kind: str) -> EmailMultiAlternatives:
-    branding = _branding()
+    brand = branding()
     context = {
         "user": user,
         "kind": kind,
         "url": invitation_url(user),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-        "branding": branding,
+        "branding": brand,
     }
-    subject = INVITATION_SUBJECTS[kind].format(site_name=branding["site_name"])
+    subject = INVITATION_SUBJECTS[kind].format(site_name=brand["site_name"])
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string("registry/email/invitation.txt", context), to=[user.email]
     )

@@ -47,22 +47,22 @@ class UserAdmin(CheckedImportMixin, DjangoUserAdmin, SimpleHistoryAdmin):
     def role_names(self, obj: User) -> str:
         return ", ".join(sorted(group.name for group in obj.groups.all())) or "—"
 
-    @admin.action(description="Unlock selected accounts (clear failed sign-ins)")
+    @admin.action(description="Unlock selected accounts (clear failed sign-ins)", permissions=["change"])
     def unlock(self, request, queryset):
         cleared = sum(services.user_unlock(user=user) for user in queryset)
         self.message_user(request, f"Unlocked {queryset.count()} account(s); cleared {cleared} lockout record(s).")
 
-    @admin.action(description="Disable selected accounts")
+    @admin.action(description="Disable selected accounts", permissions=["change"])
     def disable(self, request, queryset):
         count = services.users_set_active(users=queryset.exclude(pk=request.user.pk), active=False)
         self.message_user(request, ngettext("%d account disabled.", "%d accounts disabled.", count) % count)
 
-    @admin.action(description="Enable selected accounts")
+    @admin.action(description="Enable selected accounts", permissions=["change"])
     def enable(self, request, queryset):
         count = services.users_set_active(users=queryset, active=True)
         self.message_user(request, ngettext("%d account enabled.", "%d accounts enabled.", count) % count)
 
-    @admin.action(description="Reset two-step verification (re-enroll at next sign-in)")
+    @admin.action(description="Reset two-step verification (re-enroll at next sign-in)", permissions=["change"])
     def reset_otp(self, request, queryset):
         for user in queryset:
             services.user_otp_reset(user=user)

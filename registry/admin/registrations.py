@@ -65,9 +65,13 @@ class EventRecordAdmin(admin.ModelAdmin):
         ]
         return checkin_urls + super().get_urls()
 
-    @admin.display(description="Check-in")
+    @admin.display(description="Day of the event")
     def checkin_link(self, obj):
-        return format_html('<a href="{}">Check in</a>', reverse("admin:registry_checkin", args=[obj.page_id]))
+        return format_html(
+            '<a href="{}">Check in</a> · <a href="{}">Certificates</a>',
+            reverse("admin:registry_checkin", args=[obj.page_id]),
+            reverse("admin:registry_certificatebatch_add") + f"?event={obj.pk}",
+        )
 
     @admin.action(description="Award pending credits to eligible attendees")
     def award_credits(self, request, queryset):

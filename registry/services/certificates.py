@@ -17,7 +17,7 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from .. import certificates as rendering
-from ..emails import _branding
+from ..emails import branding
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, User
 from .errors import DomainError
 from .registrations import CODE_ALPHABET
@@ -102,7 +102,7 @@ def certificate_batch_run(*, batch: CertificateBatch) -> CertificateBatch:
 def _issue_missing(batch: CertificateBatch) -> None:
     template = _default_template()
     record = EventRecord.objects.select_related("organization", "credit_category").get(page_id=batch.page_id)
-    issuer = record.organization.name if record.organization else _branding()["site_name"]
+    issuer = record.organization.name if record.organization else branding()["site_name"]
     today = timezone.localdate()
     people = list(rendering.registrations_to_certify(batch.page_id).only("pk", "full_name", "email"))
     items = [

@@ -5,8 +5,7 @@ from django.contrib.auth.models import Group
 
 from registry.models import Attendance, CreditCategory, CreditEntry, Role, StudentProfile
 from registry.selectors import credit_balances
-from registry.services import DomainError
-from registry.services import credits
+from registry.services import DomainError, credits
 from registry.services import registrations as service
 from registry.tests.factories import UserFactory, make_event
 
