@@ -8,7 +8,8 @@ from icalendar import Calendar
 from cms.models import EventKind
 from cms.tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Serialized rollback restores the migrated data (root page, groups, workflow) after other transactional tests.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_visitor_finds_an_event_by_filter_and_adds_it_to_their_calendar(live_server, browser_page):

@@ -104,6 +104,11 @@ def test_admin_lists_speakers_and_previews_a_draft(client):
     speaker = factories.speaker("Preview Person", live=False)
     listing = client.get("/admin/snippets/cms/speaker/")
     assert listing.status_code == 200 and "Preview Person" in listing.content.decode()
-    assert Speaker.objects.filter(live=False).count() == 1
-    preview = client.get(f"/admin/snippets/cms/speaker/preview/{speaker.pk}/")
-    assert preview.status_code in (200, 405)
+
+    preview_url = f"/admin/snippets/cms/speaker/preview/{speaker.pk}/"
+    form = {"name": "Preview Person", "slug": "preview-person", "title": "Chief Tester", "links-count": "0"}
+    assert client.post(preview_url, form).json()["is_valid"]
+    preview = client.get(preview_url)
+    assert preview.status_code == 200
+    assert "Chief Tester" in preview.content.decode()
+    assert not Speaker.objects.get(pk=speaker.pk).live, "previewing publishes nothing"
