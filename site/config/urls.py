@@ -19,6 +19,7 @@ admin.site.index_title = "Back office"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("api/", include("config.api_urls")),
     # Both admins' own login pages are replaced by the one login path.
     path("admin/login/", registry_security.admin_login, name="wagtail_login_override"),
     path("staff/login/", registry_security.admin_login, name="staff_login_override"),

@@ -289,3 +289,84 @@ REGISTRATION_RATE_LIMITS = {
     "ip": ["10/m", "60/h", "300/d"],
     "email": ["3/m", "10/h", "20/d"],
 }
+
+# --- API ------------------------------------------------------------------
+# REST API under /api/v1/ (config.api_urls): JWT for apps, the session for the browser.
+INSTALLED_APPS += ["rest_framework_simplejwt.token_blacklist", "drf_spectacular", "drf_spectacular_sidecar"]
+
+
+def _api_rate(scope: str, default: str) -> str:
+    """Each throttle scope's rate; API_RATE_<SCOPE> overrides it (benchmarks, the schema fuzzer)."""
+    return os.environ.get(f"API_RATE_{scope.upper()}", default)
+
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "registry.api.common.SecondFactorIfStaff",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "registry.api.common.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _api_rate("anon", "120/min"),
+        "user": _api_rate("user", "600/min"),
+        "login": _api_rate("login", "20/min"),
+        "register": _api_rate("register", "10/min"),
+        "verify": _api_rate("verify", "30/min"),
+        "checkin": _api_rate("checkin", "3000/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "registry.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": 0,
+}
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "USER_ID_FIELD": "id",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Convene API",
+    "DESCRIPTION": (
+        "Events, registrations, check-in, certificates, halls and credits. Get a token at `POST /api/v1/auth/token` "
+        "(staff and editors add `otp`: an authenticator code or a backup code) and send `Authorization: Bearer "
+        "<access>`. Errors are RFC 7807 problem documents."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["registry.api_errors.api_endpoints_only"],
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "registry.models.RegistrationStatus",
+        "CreditEntryStatusEnum": "registry.models.CreditEntry.Status",
+        "BookingStatusEnum": "approvals.models.BookingStatus",
+        "AttendanceModeEnum": "registry.models.AttendanceMode",
+        "EventStatusEnum": "cms.models.pages.EventStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "registry.api_errors.add_problem_responses",
+    ],
+}

@@ -1,0 +1,373 @@
+"""The public site over JSON: events with the listing's filters, one event in full, speakers, partners, registering.
+
+Reads go through cms.selectors (the listing's `events_matching`, validated by
+the listing's own `EventFilterForm`), so the API filters exactly as /events/ does.
+Registering calls registry's `registration_create`, as the event page's form does.
+"""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import Throttled, ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from registry import selectors as registry_selectors
+from registry.api.registrations import RegistrationSerializer
+from registry.models import AttendanceMode
+from registry.services import DomainError
+from registry.services import registrations as registration_service
+from registry.views.registrations import _over_limit
+
+from . import selectors
+from .forms import EventFilterForm, When
+from .models import EventKind, EventPage, EventSession, Language, Partner, Speaker
+from .models.pages import EventStatus
+
+
+class SpeakerRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug"]
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["name", "slug", "title", "organization", "bio"]
+
+
+class PartnerSerializer(serializers.ModelSerializer):
+    tier_display = serializers.CharField(source="get_tier_display")
+
+    class Meta:
+        model = Partner
+        fields = ["name", "slug", "tier", "tier_display", "website", "description"]
+
+
+class NamedRefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class VenueRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    building = serializers.CharField()
+    location = serializers.CharField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(choices=EventStatus.choices)
+    organization = NamedRefSerializer(allow_null=True)
+    venue = VenueRefSerializer(allow_null=True)
+    credit_category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    attendance_mode = serializers.ChoiceField(choices=AttendanceMode.choices)
+    seats_left = serializers.IntegerField(allow_null=True, help_text="Null when the event has no seat limit.")
+    speakers = SpeakerRefSerializer(many=True)
+
+    class Meta:
+        model = EventPage
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "url",
+            "summary",
+            "kind",
+            "language",
+            "starts_at",
+            "ends_at",
+            "status",
+            "is_cancelled",
+            "organization",
+            "venue",
+            "attendance_mode",
+            "capacity",
+            "seats_left",
+            "waitlist_enabled",
+            "requires_approval",
+            "credit_category",
+            "credit_points",
+            "speakers",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, page: EventPage) -> str | None:
+        return page.get_full_url(request=self.context.get("request"))
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    room = VenueRefSerializer(allow_null=True)
+    speakers = SpeakerRefSerializer(many=True)
+
+    class Meta:
+        model = EventSession
+        fields = ["id", "title", "description", "starts_at", "ends_at", "room", "speakers"]
+        read_only_fields = fields
+
+
+class QuestionSerializer(serializers.Serializer):
+    name = serializers.CharField(source="clean_name", help_text="The key to use in `answers`.")
+    label = serializers.CharField()
+    field_type = serializers.CharField()
+    required = serializers.BooleanField()
+    choices = serializers.CharField(help_text="Comma or newline separated, for choice fields.")
+    help_text = serializers.CharField()
+
+
+class RegistrationInfoSerializer(serializers.Serializer):
+    open = serializers.BooleanField()
+    closed_reason = serializers.CharField(allow_null=True)
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    questions = QuestionSerializer(many=True)
+
+
+class EventDetailSerializer(EventSerializer):
+    sessions = serializers.SerializerMethodField()
+    partners = serializers.SerializerMethodField()
+    registration = serializers.SerializerMethodField()
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "sessions", "partners", "registration"]
+        read_only_fields = fields
+
+    @extend_schema_field(SessionSerializer(many=True))
+    def get_sessions(self, page: EventPage) -> list:
+        return SessionSerializer(self.context["detail"]["sessions"], many=True).data
+
+    @extend_schema_field(PartnerSerializer(many=True))
+    def get_partners(self, page: EventPage) -> list:
+        return PartnerSerializer(self.context["detail"]["partners"], many=True).data
+
+    @extend_schema_field(RegistrationInfoSerializer)
+    def get_registration(self, page: EventPage) -> dict:
+        closed = registry_selectors.registration_closed_reason(page)
+        info = {
+            "open": closed is None,
+            "closed_reason": closed,
+            "opens_at": page.registration_opens_at,
+            "closes_at": page.registration_closes_at or page.starts_at,
+            "questions": list(page.registration_questions.all()),
+        }
+        return RegistrationInfoSerializer(info).data
+
+
+EVENT_FILTERS = [
+    OpenApiParameter("q", str, description="Free text: title, summary, body, speakers, sessions."),
+    OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."),
+    OpenApiParameter("starts_before", OpenApiTypes.DATE, description="Starting on or before this local day."),
+    OpenApiParameter("kind", str, enum=EventKind.values),
+    OpenApiParameter("organization", str, description="Organization slug."),
+    OpenApiParameter("venue", str, description="Venue code (the event's hall or a session's room)."),
+    OpenApiParameter("mode", str, enum=AttendanceMode.values, description="On site, online or hybrid."),
+    OpenApiParameter("language", str, enum=Language.values),
+    OpenApiParameter("credit_category", str, description="Credit category code."),
+    OpenApiParameter("seats_left", bool, description="Only events that still take registrations for a seat."),
+    OpenApiParameter("when", str, enum=[When.UPCOMING, When.PAST], description="Default: upcoming."),
+]
+
+
+class EventOrdering(OrderingFilter):
+    ordering_fields = ["starts_at", "title", "seats_left"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Events, with the public listing's filters",
+        description="Upcoming (not over yet) soonest first by default; `when=past` lists past events, latest first.",
+        parameters=EVENT_FILTERS,
+        tags=["events"],
+    )
+)
+class Events(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = EventSerializer
+    filter_backends = [EventOrdering]
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return EventPage.objects.none()
+        form = EventFilterForm(self.request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.errors.get_json_data())
+        return selectors.for_cards(selectors.events_matching(**form.filters()))
+
+
+def _public_event(page_id: int) -> EventPage:
+    events = registry_selectors.with_seats_left(selectors.public_events()).select_related("organization", "venue")
+    return get_object_or_404(events.prefetch_related("registration_questions"), pk=page_id)
+
+
+class EventDetail(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = EventDetailSerializer
+
+    @extend_schema(
+        summary="One event with its sessions, speakers, partners, seats and registration form", tags=["events"]
+    )
+    def get(self, request: Request, page_id: int) -> Response:
+        page = _public_event(page_id)
+        detail = selectors.event_detail(page)
+        page.seats_left = detail["seats_left"]
+        context = {**self.get_serializer_context(), "detail": detail}
+        data = EventDetailSerializer(page, context=context).data
+        data["speakers"] = SpeakerRefSerializer(detail["speakers"], many=True).data
+        return Response(data)
+
+
+class RegisterSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=200, required=False, help_text="Default for account holders: theirs.")
+    email = serializers.EmailField(
+        max_length=254, required=False, help_text="Guests only; account holders register with their verified address."
+    )
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    attendance_mode = serializers.ChoiceField(
+        choices=[AttendanceMode.ON_SITE, AttendanceMode.ONLINE],
+        required=False,
+        help_text="Hybrid events only: how you will attend.",
+    )
+    consent = serializers.BooleanField(
+        help_text="Must be true: the organizers may use these details to run this event and contact you about it."
+    )
+    answers = serializers.DictField(required=False, default=dict, help_text="Answers keyed by question `name`.")
+
+    def validate_consent(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("Consent is required to register.")
+        return value
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+GUEST_ACCEPTED = "Check your email: we have sent a link to confirm this registration."
+
+
+def _answers(page: EventPage, raw: dict) -> dict:
+    """Validate answers with the editor-built question form; JSON-safe values, as the page form stores them."""
+    form = page.registration_form_class()(data=raw)
+    if not form.is_valid():
+        raise ValidationError({"answers": form.errors.get_json_data()})
+    result = {}
+    for name, value in form.cleaned_data.items():
+        if isinstance(value, list | tuple):
+            value = [str(item) for item in value]
+        elif value is not None and not isinstance(value, bool | int | float | str):
+            value = str(value)
+        result[name] = value
+    return result
+
+
+class Register(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = RegisterSerializer
+    throttle_scope = "register"
+
+    @extend_schema(
+        summary="Register for an event",
+        description=(
+            "Signed in: registered at once as yourself (201, with status and waitlist position; 409 if already "
+            "registered or the event is full without a waitlist). Guest: 202 and an email to confirm the seat — the "
+            "same answer whether or not the address was already registered. Rate limited per address and per IP."
+        ),
+        responses={201: RegistrationSerializer, 202: AcceptedSerializer},
+        examples=[
+            OpenApiExample(
+                "Guest",
+                value={"full_name": "Asha Rao", "email": "asha@example.org", "consent": True, "answers": {}},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Guest accepted", value={"detail": GUEST_ACCEPTED}, response_only=True, status_codes=["202"]
+            ),
+        ],
+        tags=["registrations"],
+    )
+    def post(self, request: Request, page_id: int) -> Response:
+        page = _public_event(page_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user = request.user if request.user.is_authenticated else None
+        email = user.email if user else data.get("email", "")
+        if user is None and not email:
+            raise ValidationError({"email": ["Guests register with an email address."]})
+        full_name = data.get("full_name") or (user.get_full_name() if user else "")
+        if not full_name.strip():
+            raise ValidationError({"full_name": ["This field is required."]})
+        if page.attendance_mode == AttendanceMode.HYBRID and not data.get("attendance_mode"):
+            raise ValidationError({"attendance_mode": ["Choose how you will attend this hybrid event."]})
+        answers = _answers(page, data["answers"])
+        if _over_limit(request._request, "register", email):
+            raise Throttled(detail="Too many registrations from here or for this address; try again later.")
+        try:
+            registration = registration_service.registration_create(
+                page=page,
+                email=email,
+                full_name=full_name,
+                user=user,
+                phone=data["phone"],
+                attendance_mode=data.get("attendance_mode", ""),
+                answers=answers,
+            )
+        except registration_service.AlreadyRegistered as exc:
+            if user is None:
+                registration_service.duplicate_attempt_notify(registration=exc.registration)
+                return Response({"detail": GUEST_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
+            raise DomainError(str(exc)) from exc
+        if user is None:
+            return Response({"detail": GUEST_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
+        registration.page.event_record = registration_service.event_record_for(page)
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(summary="Published speakers", tags=["speakers and partners"]))
+class Speakers(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = SpeakerSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.public_speakers()
+
+
+@extend_schema_view(get=extend_schema(summary="One published speaker", tags=["speakers and partners"]))
+class SpeakerDetail(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = SpeakerSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.public_speakers()
+
+
+@extend_schema_view(get=extend_schema(summary="Published partners", tags=["speakers and partners"]))
+class Partners(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = PartnerSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.public_partners()
+
+
+@extend_schema_view(get=extend_schema(summary="One published partner", tags=["speakers and partners"]))
+class PartnerDetail(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = PartnerSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return selectors.public_partners()

@@ -1,0 +1,227 @@
+"""Check-in for scanner apps: the staff page's answers, over JSON, for an event or one of its sessions.
+
+Every scan is one call to `attendance.check_in`; the database's unique
+(registration, session) constraint makes two phones scanning one ticket at the
+same instant one admission and one "already checked in".
+"""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .. import selectors
+from ..models import Attendance, EventRecord, Registration, RegistrationStatus
+from ..services import attendance
+from ..services.attendance import Outcome, checkin_token
+from .common import IsVerifiedStaff, LargePagination
+
+MAX_UPLOAD_ITEMS = 1000
+
+
+class CheckinEventMixin:
+    """Organizers check in to their organizations' events; staff admins to all (as on the staff page)."""
+
+    permission_classes = [IsVerifiedStaff]
+    throttle_scope = "checkin"
+
+    def event(self) -> EventRecord:
+        user = self.request.user
+        if not user.has_perm("registry.add_attendance"):
+            raise PermissionDenied("You may not check people in.")
+        events = selectors.scope_to_organizations(EventRecord.objects.all(), user, "organization")
+        return get_object_or_404(events, page_id=self.kwargs["page_id"])
+
+
+class ScanSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=200, help_text="The QR code's content (`CODE:signature`) or the printed code typed in."
+    )
+    session = serializers.IntegerField(
+        min_value=0, max_value=2_147_483_647, default=0, help_text="A session id of the event, or 0 for the event."
+    )
+    typed = serializers.BooleanField(default=False, help_text="True when a person typed the code instead of scanning.")
+
+    def validate_code(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("Scan a QR code or type a registration code.")
+        return value
+
+
+class ProgressSerializer(serializers.Serializer):
+    confirmed = serializers.IntegerField()
+    checked_in = serializers.IntegerField()
+
+
+OUTCOMES = [
+    Outcome.CHECKED_IN,
+    Outcome.ALREADY,
+    Outcome.WRONG_EVENT,
+    Outcome.WRONG_SESSION,
+    Outcome.NOT_CONFIRMED,
+    Outcome.UNKNOWN,
+    Outcome.FORGED,
+]
+
+
+class ScanResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    admitted = serializers.BooleanField(help_text="True only for `checked_in`: let this person in.")
+    message = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+    code = serializers.CharField(allow_null=True)
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    progress = ProgressSerializer()
+
+
+def _result(result, page_id: int, session: int) -> dict:
+    registration = result.registration
+    return {
+        "outcome": result.outcome,
+        "admitted": result.admitted,
+        "message": result.message,
+        "name": registration.full_name if registration else None,
+        "code": registration.code if registration else None,
+        "checked_in_at": timezone.localtime(result.attendance.checked_in_at) if result.attendance else None,
+        "progress": selectors.checkin_progress(page_id, session),
+    }
+
+
+class Scan(CheckinEventMixin, generics.GenericAPIView):
+    serializer_class = ScanSerializer
+
+    @extend_schema(
+        summary="Scan a ticket: admit once, or say why not",
+        description=(
+            "Answers 200 for every scan that was understood; `outcome` says what happened: `checked_in` (admit), "
+            "`already_checked_in`, `wrong_event`, `wrong_session`, `not_confirmed` (cancelled, waitlisted…), "
+            "`unknown` or `forged`. Only `checked_in` has `admitted: true`; a ticket is admitted at most once per "
+            "session, even when two phones scan it at the same instant."
+        ),
+        responses=ScanResultSerializer,
+        examples=[
+            OpenApiExample("QR scan", value={"code": "K7Q2M9X4PA:5bq…", "session": 0}, request_only=True),
+            OpenApiExample(
+                "Admitted",
+                value={
+                    "outcome": "checked_in",
+                    "admitted": True,
+                    "message": "Welcome, Asha Rao!",
+                    "name": "Asha Rao",
+                    "code": "K7Q2M9X4PA",
+                    "checked_in_at": "2026-03-12T09:58:03+05:30",
+                    "progress": {"confirmed": 120, "checked_in": 57},
+                },
+                response_only=True,
+            ),
+        ],
+        tags=["check-in"],
+    )
+    def post(self, request: Request, page_id: int) -> Response:
+        event = self.event()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        result = attendance.check_in(
+            page_id=event.page_id,
+            scanned=data["code"],
+            actor=request.user,
+            session=data["session"],
+            method=Attendance.Method.MANUAL if data["typed"] else Attendance.Method.API,
+        )
+        return Response(ScanResultSerializer(_result(result, event.page_id, data["session"])).data)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    checkin_token = serializers.SerializerMethodField(help_text="The QR content on this person's ticket.")
+    sessions_attended = serializers.SerializerMethodField(help_text="Session ids checked in (0 = the event).")
+
+    class Meta:
+        model = Registration
+        fields = ["code", "full_name", "email", "phone", "attendance_mode", "checkin_token", "sessions_attended"]
+        read_only_fields = fields
+
+    def get_checkin_token(self, registration: Registration) -> str:
+        return checkin_token(registration)
+
+    def get_sessions_attended(self, registration: Registration) -> list[int]:
+        return sorted(a.session for a in registration.attendances.all())
+
+
+class Participants(CheckinEventMixin, generics.ListAPIView):
+    serializer_class = ParticipantSerializer
+    pagination_class = LargePagination
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return Registration.objects.none()
+        event = self.event()
+        return (
+            Registration.objects.filter(page_id=event.page_id, status=RegistrationStatus.CONFIRMED)
+            .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.only("registration_id", "session")))
+            .order_by("full_name", "pk")
+        )
+
+    @extend_schema(summary="Confirmed participants of an event, for offline preparation", tags=["check-in"])
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class UploadItemSerializer(ScanSerializer):
+    pass
+
+
+class UploadSerializer(serializers.Serializer):
+    items = UploadItemSerializer(many=True, max_length=MAX_UPLOAD_ITEMS, allow_empty=False)
+
+
+class UploadResultItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    session = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    admitted = serializers.BooleanField()
+    message = serializers.CharField()
+
+
+class UploadResultSerializer(serializers.Serializer):
+    admitted = serializers.IntegerField()
+    results = UploadResultItemSerializer(many=True)
+
+
+class AttendanceUpload(CheckinEventMixin, generics.GenericAPIView):
+    serializer_class = UploadSerializer
+
+    @extend_schema(
+        summary="Upload attendance recorded offline",
+        description="Each item is checked in exactly like a scan (and never twice); the answer lists each outcome.",
+        responses=UploadResultSerializer,
+        tags=["check-in"],
+    )
+    def post(self, request: Request, page_id: int) -> Response:
+        event = self.event()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        results = []
+        for item in serializer.validated_data["items"]:
+            result = attendance.check_in(
+                page_id=event.page_id,
+                scanned=item["code"],
+                actor=request.user,
+                session=item["session"],
+                method=Attendance.Method.UPLOAD,
+            )
+            results.append(
+                {
+                    "code": item["code"],
+                    "session": item["session"],
+                    "outcome": result.outcome,
+                    "admitted": result.admitted,
+                    "message": result.message,
+                }
+            )
+        data = {"admitted": sum(r["admitted"] for r in results), "results": results}
+        return Response(UploadResultSerializer(data).data)

@@ -1,0 +1,49 @@
+"""What every app's API shares: pagination, the second-factor rule for staff, and the problem-response helpers."""
+
+from django.contrib.auth.models import AnonymousUser
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from ..security import can_use_admin
+
+
+class Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class LargePagination(Pagination):
+    """Participant lists are fetched whole by check-in apps before the doors open."""
+
+    page_size = 200
+    max_page_size = 1000
+
+
+def otp_verified(request: Request) -> bool:
+    """A JWT carries the second factor as a claim; a browser session carries django-otp's verification."""
+    payload = getattr(request.auth, "payload", None)
+    if payload is not None:
+        return bool(payload.get("otp_verified"))
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+class SecondFactorIfStaff(BasePermission):
+    """Staff and editors use the API only after a second factor, exactly as in both admins."""
+
+    message = "A second factor is required for staff accounts: sign in again with `otp`, or verify it in the browser."
+
+    def has_permission(self, request: Request, view) -> bool:
+        user = request.user or AnonymousUser()
+        return not can_use_admin(user) or otp_verified(request)
+
+
+class IsVerifiedStaff(BasePermission):
+    """Back-office endpoints (check-in, participant lists): staff or organizers who passed the second factor."""
+
+    message = "Only staff or organizers who signed in with a second factor may do this."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return bool(request.user and can_use_admin(request.user) and otp_verified(request))

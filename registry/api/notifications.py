@@ -1,0 +1,63 @@
+"""A person's in-app notifications: list (unread first if asked), mark one or all read."""
+
+import django_filters
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..models import Notification
+from ..services import notifications as service
+from .common import SecondFactorIfStaff
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+        read_only_fields = fields
+
+
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Only unread")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+
+class MineMixin:
+    permission_classes = [IsAuthenticated, SecondFactorIfStaff]
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        return Notification.objects.filter(user=self.request.user)
+
+
+@extend_schema_view(get=extend_schema(summary="My notifications, newest first", tags=["notifications"]))
+class Notifications(MineMixin, generics.ListAPIView):
+    filterset_class = NotificationFilter
+    ordering_fields = ["created_at"]
+
+
+class MarkRead(MineMixin, generics.GenericAPIView):
+    @extend_schema(summary="Mark one notification read", request=None, tags=["notifications"])
+    def post(self, request: Request, pk: int) -> Response:
+        notification = service.notification_mark_read(notification=self.get_object(), user=request.user)
+        return Response(self.get_serializer(notification).data)
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField()
+
+
+class MarkAllRead(MineMixin, generics.GenericAPIView):
+    @extend_schema(
+        summary="Mark all my notifications read", request=None, responses=MarkedSerializer, tags=["notifications"]
+    )
+    def post(self, request: Request) -> Response:
+        return Response({"marked": service.notifications_mark_all_read(user=request.user)})
