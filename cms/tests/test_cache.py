@@ -11,9 +11,13 @@ from cms.tests import factories
 pytestmark = pytest.mark.django_db
 
 
+# A cache of the test's own: other xdist workers clear the shared Redis between any two requests.
+OWN_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cms-page-cache"}}
+
+
 @pytest.fixture
 def cached_client():
-    with override_settings(PAGE_CACHE_SECONDS=60):
+    with override_settings(PAGE_CACHE_SECONDS=60, CACHES=OWN_CACHE):
         yield Client()  # a new client loads the middleware with the setting on
 
 
@@ -62,7 +66,7 @@ def test_a_cached_form_gives_each_visitor_their_own_working_csrf_token():
         token = re.search(r'value="([^"]+)"', response.content.decode()).group(1)
         return visitor, token, response[HIT_HEADER]
 
-    with override_settings(PAGE_CACHE_SECONDS=60):
+    with override_settings(PAGE_CACHE_SECONDS=60, CACHES=OWN_CACHE):
         first, first_token, first_state = visit()
         second, second_token, second_state = visit()
 
