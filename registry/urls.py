@@ -9,6 +9,7 @@ urlpatterns = [
     path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
     path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
     path("accounts/profile/", account.profile, name="account_profile"),
+    path("credits/", account.my_credits, name="my_credits"),
     path(
         "accounts/invitation/<uidb64>/<token>/",
         invitations.InvitationAcceptView.as_view(),

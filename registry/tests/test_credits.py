@@ -92,3 +92,18 @@ def test_only_the_mentor_or_a_staff_admin_decides_and_never_on_their_own(categor
     decided = credits.credit_decide(entry=entry, actor=staff_admin, approve=False, reason="Duplicate claim")
     assert decided.status == CreditEntry.Status.REJECTED and decided.decided_by == staff_admin
     assert decided.history.latest().history_type == "~"
+
+
+def test_a_person_sees_their_balance_and_history(client, category):
+    from registry.tests.factories import PASSWORD
+
+    student, mentor = student_with_mentor()
+    award(category, student, points=12)
+    credits.credit_decide(entry=CreditEntry.objects.get(), actor=mentor, approve=True)
+    award(category, student, points=5)
+    client.post("/accounts/login/", {"login": student.email, "password": PASSWORD})
+
+    html = client.get("/credits/").content.decode()
+
+    assert '<th scope="row">Technical</th><td>12</td><td>5</td><td>8</td><td>18</td>' in html
+    assert html.count("Attended Workshop") == 2

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 
+from .. import selectors
 from ..forms import MentorProfileForm, ProfileForm, StudentProfileForm
 from ..models import MentorProfile, Role, StudentProfile
 
@@ -27,3 +28,12 @@ def profile(request):
         return redirect("account_profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "registry/profile.html", {"forms": forms}, status=status)
+
+
+@login_required
+def my_credits(request):
+    """Activity points / CPD credits: balance per category against its limits, and every entry."""
+    entries = request.user.credit_entries.select_related("category", "registration__page").order_by("-created_at")
+    return render(
+        request, "registry/my_credits.html", {"balances": selectors.credit_balances(request.user), "entries": entries}
+    )
