@@ -56,6 +56,8 @@ class Halls(generics.ListAPIView):
 class HallsAvailable(generics.GenericAPIView):
     permission_classes = [IsAuthenticated, SecondFactorIfStaff]
     queryset = Venue.objects.none()
+    pagination_class = None
+    filter_backends = []
     serializer_class = HallSerializer
 
     @extend_schema(
@@ -63,7 +65,7 @@ class HallsAvailable(generics.GenericAPIView):
         parameters=[
             OpenApiParameter("starts_at", OpenApiTypes.DATETIME, required=True),
             OpenApiParameter("ends_at", OpenApiTypes.DATETIME, required=True),
-            OpenApiParameter("attendees", int, required=False),
+            OpenApiParameter("attendees", {"type": "integer", "minimum": 1, "maximum": 100_000}, required=False),
         ],
         responses=HallSerializer(many=True),
         tags=["halls and bookings"],

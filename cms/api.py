@@ -166,7 +166,9 @@ class EventDetailSerializer(EventSerializer):
 
 
 EVENT_FILTERS = [
-    OpenApiParameter("q", str, description="Free text: title, summary, body, speakers, sessions."),
+    OpenApiParameter(
+        "q", {"type": "string", "maxLength": 200}, description="Free text: title, summary, body, speakers, sessions."
+    ),
     OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."),
     OpenApiParameter("starts_before", OpenApiTypes.DATE, description="Starting on or before this local day."),
     OpenApiParameter("kind", str, enum=EventKind.values),
@@ -178,6 +180,19 @@ EVENT_FILTERS = [
     OpenApiParameter("seats_left", bool, description="Only events that still take registrations for a seat."),
     OpenApiParameter("when", str, enum=[When.UPCOMING, When.PAST], description="Default: upcoming."),
 ]
+
+
+class EventQuerySerializer(serializers.Serializer):
+    """The typed filters' shape (an empty or malformed value is a 400); their meaning is the listing form's."""
+
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    starts_after = serializers.DateField(required=False)
+    starts_before = serializers.DateField(required=False)
+    kind = serializers.ChoiceField(choices=EventKind.values, required=False)
+    mode = serializers.ChoiceField(choices=AttendanceMode.values, required=False)
+    language = serializers.ChoiceField(choices=Language.values, required=False)
+    seats_left = serializers.BooleanField(required=False)
+    when = serializers.ChoiceField(choices=[When.UPCOMING, When.PAST], required=False)
 
 
 class EventOrdering(OrderingFilter):
@@ -200,9 +215,11 @@ class Events(generics.ListAPIView):
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
             return EventPage.objects.none()
+        EventQuerySerializer(data=self.request.query_params.dict()).is_valid(raise_exception=True)
         form = EventFilterForm(self.request.query_params)
         if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
+            # Well-formed but unmatchable: an unknown organization, venue or category, or "to" before "from".
+            return EventPage.objects.none()
         return selectors.for_cards(selectors.events_matching(**form.filters()))
 
 
@@ -228,10 +245,20 @@ class EventDetail(generics.GenericAPIView):
         return Response(data)
 
 
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class ConsentField(serializers.BooleanField):
+    """Must be true: the organizers may use these details to run this event and contact the person about it."""
+
+    def to_internal_value(self, data) -> bool:
+        if super().to_internal_value(data) is not True:
+            raise serializers.ValidationError("Consent is required to register.")
+        return True
+
+
 class RegisterSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200, required=False, help_text="Default for account holders: theirs.")
+    full_name = serializers.CharField(max_length=200)
     email = serializers.EmailField(
-        max_length=254, required=False, help_text="Guests only; account holders register with their verified address."
+        max_length=254, help_text="Guests: where the confirmation link goes. Account holders: ignored (theirs is used)."
     )
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
     attendance_mode = serializers.ChoiceField(
@@ -239,15 +266,8 @@ class RegisterSerializer(serializers.Serializer):
         required=False,
         help_text="Hybrid events only: how you will attend.",
     )
-    consent = serializers.BooleanField(
-        help_text="Must be true: the organizers may use these details to run this event and contact you about it."
-    )
+    consent = ConsentField(help_text="Must be true: the organizers may use these details to run this event.")
     answers = serializers.DictField(required=False, default=dict, help_text="Answers keyed by question `name`.")
-
-    def validate_consent(self, value: bool) -> bool:
-        if not value:
-            raise serializers.ValidationError("Consent is required to register.")
-        return value
 
 
 class AcceptedSerializer(serializers.Serializer):
@@ -303,12 +323,8 @@ class Register(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request.user if request.user.is_authenticated else None
-        email = user.email if user else data.get("email", "")
-        if user is None and not email:
-            raise ValidationError({"email": ["Guests register with an email address."]})
-        full_name = data.get("full_name") or (user.get_full_name() if user else "")
-        if not full_name.strip():
-            raise ValidationError({"full_name": ["This field is required."]})
+        email = user.email if user else data["email"]
+        full_name = data["full_name"]
         if page.attendance_mode == AttendanceMode.HYBRID and not data.get("attendance_mode"):
             raise ValidationError({"attendance_mode": ["Choose how you will attend this hybrid event."]})
         answers = _answers(page, data["answers"])

@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -83,6 +84,7 @@ class LockedOut(exceptions.Throttled):
     default_code = "locked-out"
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Unmatched URLs under /api/ answer in the problem shape, not with the site's HTML 404."""
     return JsonResponse(problem(404, "No API endpoint at this address."), status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -44,13 +44,30 @@ def test_the_listing_filters_like_the_public_site():
 
 @pytest.mark.parametrize(
     "query",
-    ["starts_after=nope", "kind=party", "organization=no-such-org", "language=xx", "page=999"],
+    [
+        "starts_after=nope",
+        "starts_before=",
+        "kind=party",
+        "language=xx",
+        "page=999",
+        "page=",
+        "page_size=101",
+        "q=" + "x" * 201,
+    ],
 )
 def test_bad_filters_are_problems_not_errors(query):
     event("Something")
     response = APIClient().get(f"/api/v1/events?{query}")
     assert response.status_code in (400, 404) and response.status_code != 500
     assert_problem(response, response.status_code)
+
+
+def test_well_formed_filters_that_match_nothing_return_nothing():
+    event("Something")
+    client = APIClient()
+
+    assert titles(client.get("/api/v1/events?organization=no-such-org")) == []
+    assert titles(client.get("/api/v1/events?starts_after=2030-01-02&starts_before=2030-01-01")) == []
 
 
 def test_one_event_with_sessions_speakers_partners_and_seats():
@@ -108,12 +125,14 @@ def test_an_account_holder_is_registered_at_once_then_waitlisted_when_full():
     page = event("Small room", capacity=1)
     first, second = UserFactory(), UserFactory()
 
-    seat = register(jwt_client(first), page)
-    waiting = register(jwt_client(second), page)
-    twice = register(jwt_client(second), page)
+    me = {"full_name": "Me", "email": "ignored@example.org"}
+    seat = register(jwt_client(first), page, **me)
+    waiting = register(jwt_client(second), page, **me)
+    twice = register(jwt_client(second), page, **me)
 
     assert seat.status_code == 201 and seat.json()["status"] == "confirmed" and seat.json()["checkin_token"]
     assert waiting.status_code == 201 and waiting.json()["waitlist_position"] == 1
+    assert waiting.json()["email"] == second.email
     assert "already registered" in assert_problem(twice, 409)["detail"]
 
 

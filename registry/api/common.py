@@ -1,6 +1,7 @@
 """What every app's API shares: pagination, the second-factor rule for staff, and the problem-response helpers."""
 
 from django.contrib.auth.models import AnonymousUser
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -12,6 +13,39 @@ class Pagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        """A page size that is not a positive whole number is refused, not silently replaced."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isdigit() and 0 < int(raw) <= self.max_page_size):
+            raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
+        return super().get_page_size(request)
+
+    def get_page_number(self, request: Request, paginator) -> str | int:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isdigit() and int(raw) > 0):
+            raise ValidationError({self.page_query_param: ["A page number from 1."]})
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
+
+class IdConverter:
+    """Path ids that fit the database's integers: a longer number is a 404, never an overflow error."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
 
 
 class LargePagination(Pagination):

@@ -27,10 +27,12 @@ def person_for(request: Request) -> User:
     raw = request.query_params.get("user")
     if not raw:
         return request.user
-    if not raw.isdigit():
-        raise serializers.ValidationError({"user": ["A person's id is a whole number."]})
-    people = User.objects.filter(pk=int(raw))
-    if not selectors.sees_everything(request.user) and int(raw) != request.user.pk:
+    try:
+        pk = int(raw)
+    except ValueError:
+        raise serializers.ValidationError({"user": ["A person's id is a whole number."]}) from None
+    people = User.objects.filter(pk=pk)
+    if not selectors.sees_everything(request.user) and pk != request.user.pk:
         people = people.filter(student_profile__mentor=request.user)
     return get_object_or_404(people)
 
@@ -53,6 +55,8 @@ class BalanceSerializer(serializers.Serializer):
 class Balances(generics.GenericAPIView):
     permission_classes = [IsAuthenticated, SecondFactorIfStaff]
     queryset = CreditEntry.objects.none()
+    pagination_class = None
+    filter_backends = []
     serializer_class = BalanceSerializer
 
     @extend_schema(

@@ -21,11 +21,16 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class NotificationFilter(django_filters.FilterSet):
-    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label="Only unread")
+    unread = django_filters.ChoiceFilter(
+        choices=[("true", "Only unread"), ("false", "Only read")], method="filter_unread", label="Read or unread"
+    )
 
     class Meta:
         model = Notification
         fields = ["unread"]
+
+    def filter_unread(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(read_at__isnull=value == "true")
 
 
 class MineMixin:

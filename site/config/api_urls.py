@@ -1,17 +1,20 @@
 """The REST API: /api/v1/ (each app's api module), the OpenAPI schema and Swagger UI (assets served locally)."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from approvals import api as approvals_api
 from cms import api as cms_api
+from registry.api.common import IdConverter
 from registry.api_errors import api_not_found
+
+register_converter(IdConverter, "id")
 
 v1 = [
     path("", include("registry.api.urls")),
     path("events", cms_api.Events.as_view(), name="api_events"),
-    path("events/<int:page_id>", cms_api.EventDetail.as_view(), name="api_event"),
-    path("events/<int:page_id>/register", cms_api.Register.as_view(), name="api_event_register"),
+    path("events/<id:page_id>", cms_api.EventDetail.as_view(), name="api_event"),
+    path("events/<id:page_id>/register", cms_api.Register.as_view(), name="api_event_register"),
     path("speakers", cms_api.Speakers.as_view(), name="api_speakers"),
     path("speakers/<slug:slug>", cms_api.SpeakerDetail.as_view(), name="api_speaker"),
     path("partners", cms_api.Partners.as_view(), name="api_partners"),
@@ -20,10 +23,10 @@ v1 = [
     path("halls/available", approvals_api.HallsAvailable.as_view(), name="api_halls_available"),
     path("bookings", approvals_api.Bookings.as_view(), name="api_bookings"),
     path("bookings/waiting", approvals_api.BookingsWaiting.as_view(), name="api_bookings_waiting"),
-    path("bookings/<int:pk>", approvals_api.BookingDetail.as_view(), name="api_booking"),
-    path("bookings/<int:pk>/approve", approvals_api.ApproveBooking.as_view(), name="api_booking_approve"),
-    path("bookings/<int:pk>/reject", approvals_api.RejectBooking.as_view(), name="api_booking_reject"),
-    path("bookings/<int:pk>/cancel", approvals_api.CancelBooking.as_view(), name="api_booking_cancel"),
+    path("bookings/<id:pk>", approvals_api.BookingDetail.as_view(), name="api_booking"),
+    path("bookings/<id:pk>/approve", approvals_api.ApproveBooking.as_view(), name="api_booking_approve"),
+    path("bookings/<id:pk>/reject", approvals_api.RejectBooking.as_view(), name="api_booking_reject"),
+    path("bookings/<id:pk>/cancel", approvals_api.CancelBooking.as_view(), name="api_booking_cancel"),
 ]
 
 urlpatterns = [

@@ -358,6 +358,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["registry.api_errors.api_endpoints_only"],
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
     "ENUM_NAME_OVERRIDES": {
         "RegistrationStatusEnum": "registry.models.RegistrationStatus",
         "CreditEntryStatusEnum": "registry.models.CreditEntry.Status",
