@@ -6,7 +6,7 @@ Builds a throwaway SQLite database (or uses DATABASE_URL) holding the demo site 
 `--events`, each with sessions, speakers and a partner; then starts gunicorn on a free loopback port with
 production settings, twice: with PAGE_CACHE_SECONDS=0 and with the page cache on. A small threaded client
 measures latency one request at a time, then throughput with one request in flight per worker, and prints
-req/s, median and p95 latency for each URL and mode, then the speedup.
+req/s, median and p95 latency and the workers' CPU time per request for each URL and mode, then the speedup.
 A timing report, not a test: nothing here asserts a speed.
 """
 
@@ -131,14 +131,26 @@ def _load(port: int, path: str, seconds: float, concurrency: int, max_requests: 
     return latencies, len(errors), time.monotonic() - started
 
 
-def measure(port: int, path: str, seconds: float, concurrency: int, max_requests: int = 20_000) -> dict:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the gunicorn workers so far (Linux /proc), immune to other load on the machine."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(port: int, path: str, seconds: float, concurrency: int, workers: list[int], max_requests: int = 20_000):
     """Latency with one request at a time (no queueing behind the client's own requests), then throughput
-    with one request in flight per gunicorn worker."""
+    with one request in flight per gunicorn worker; the workers' CPU time per request alongside."""
     _load(port, path, 1.0, concurrency, 50)  # warm up: imports, renditions, each worker's connection and cache
+    cpu_before = cpu_seconds(workers)
     latencies, latency_errors, _ = _load(port, path, seconds / 2, 1, max_requests)
+    cpu_ms = (cpu_seconds(workers) - cpu_before) * 1000 / len(latencies)
     done, throughput_errors, wall = _load(port, path, seconds / 2, concurrency, max_requests)
     ordered = sorted(latencies)
     return {
+        "cpu_ms": cpu_ms,
         "rps": len(done) / wall,
         "median_ms": statistics.median(ordered) * 1000,
         "p95_ms": ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000,
@@ -156,7 +168,8 @@ def run_server(env: dict, workers: int, cache_seconds: int, paths: list[str], se
     server = subprocess.Popen(command, cwd=ROOT, env=server_env)
     try:
         wait_until_up(port)
-        return {path: measure(port, path, seconds, concurrency=workers) for path in paths}
+        worker_pids = [int(pid) for pid in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+        return {path: measure(port, path, seconds, workers, worker_pids) for path in paths}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -199,18 +212,20 @@ def main() -> None:
             results[label] = run_server(env, args.workers, seconds, paths, args.seconds)
 
         print()
-        print(f"{'URL':<48} {'mode':<11} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"{os.cpu_count()} CPUs, load average {load} (other work on the machine inflates latency, not CPU ms)")
+        print(f"{'URL':<48} {'mode':<11} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>7} {'errors':>7}")
         for path in paths:
             for label in results:
                 r = results[label][path]
                 print(
                     f"{path:<48} {label:<11} {r['rps']:>8.1f} {r['median_ms']:>10.2f} "
-                    f"{r['p95_ms']:>8.2f} {r['errors']:>7}"
+                    f"{r['p95_ms']:>8.2f} {r['cpu_ms']:>7.2f} {r['errors']:>7}"
                 )
             cold, warm = results["uncached"][path], results["page cache"][path]
             print(
                 f"{'':<48} {'speedup':<11} {warm['rps'] / cold['rps']:>7.1f}x "
-                f"{cold['median_ms'] / warm['median_ms']:>9.1f}x"
+                f"{cold['median_ms'] / warm['median_ms']:>9.1f}x {'':>8} {cold['cpu_ms'] / warm['cpu_ms']:>6.1f}x"
             )
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
