@@ -11,6 +11,12 @@ from cms.tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """Wagtail caches site root paths and renditions; other xdist workers flush a shared Redis at any time."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counts"}}
+
+
 def queries_for(client, url: str) -> int:
     client.get(url)  # warm: renditions are generated on first view, site root paths get cached
     with CaptureQueriesContext(connection) as captured:
