@@ -24,7 +24,7 @@ def test_visitor_finds_an_event_by_filter_and_adds_it_to_their_calendar(live_ser
     page.get_by_label("Type").select_option("workshop")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/events/?*kind=workshop*")
-    assert page.get_by_role("heading", name="1 event match your filters").is_visible()
+    assert page.get_by_role("heading", name="1 event matches your filters").is_visible()
     assert page.get_by_role("link", name="Campus Quiz").count() == 0
 
     page.get_by_role("link", name="Soldering Workshop").click()

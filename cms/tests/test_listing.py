@@ -149,7 +149,7 @@ def test_listing_page_applies_filters_from_the_query_string(client, catalogue):
     response = client.get("/events/", {"kind": "workshop", "q": "learning"})
     assert response.status_code == 200
     assert titles(response.context["events"]) == ["Machine Learning Lab"]
-    assert "1 event match your filters" in response.content.decode()
+    assert "1 event matches your filters" in response.content.decode()
 
 
 def test_bad_input_is_explained_and_the_rest_still_applies(client, catalogue):
