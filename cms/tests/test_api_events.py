@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from rest_framework.test import APIClient
 
 from cms.models import EventKind
@@ -157,6 +158,10 @@ def test_closed_registration_is_a_409():
     assert_problem(register(APIClient(), page, full_name="A", email="a@example.org"), 409)
 
 
+# A cache of its own: parallel workers flush the shared Redis between requests.
+@override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-limits"}}
+)
 def test_registrations_are_rate_limited_per_address():
     page = event("Popular", capacity=100)
     client = APIClient()

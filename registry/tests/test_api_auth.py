@@ -1,6 +1,7 @@
 """Tokens: the login page's lockout, rate limit and second-factor rule; rotation and logout; one error shape."""
 
 import pytest
+from django.test import override_settings
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -100,6 +101,10 @@ def test_refresh_rotates_and_logout_retires_the_refresh_token():
     assert_problem(after, 401)
 
 
+# A cache of its own: parallel workers flush the shared Redis between requests.
+@override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api-limits"}}
+)
 def test_the_login_endpoint_is_rate_limited(monkeypatch):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "login", "3/min")
     client = APIClient()
