@@ -7,11 +7,11 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.models import EventIndexPage, EventKind, EventPage, EventSession, HomePage, Partner, Speaker, StandardPage
 from registry import otp
-from registry.tests.factories import UserFactory
+from registry.tests.factories import UserFactory, page_tree_root
 
 _counter = iter(range(1, 1_000_000))
 
@@ -23,8 +23,7 @@ def _n() -> int:
 def home_page() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
-        home = root.add_child(instance=HomePage(title="Convene", slug=f"home-{_n()}"))
+        home = page_tree_root().add_child(instance=HomePage(title="Convene", slug=f"home-{_n()}"))
         Site.objects.update_or_create(
             is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
         )

@@ -9,7 +9,7 @@ from cms.models import EventKind
 from cms.tests import factories
 
 # Serialized rollback restores the migrated data (root page, groups, workflow) after other transactional tests.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_finds_an_event_by_filter_and_adds_it_to_their_calendar(live_server, browser_page):

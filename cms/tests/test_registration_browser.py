@@ -10,7 +10,7 @@ from cms.tests import factories
 from registry.models import Registration, RegistrationStatus
 from registry.tests.factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def fill_and_wait(page):

@@ -93,11 +93,21 @@ class EventStandIn(SimpleNamespace):
     """
 
 
+def page_tree_root():
+    """Wagtail's root page, rebuilt (with the default locale) after a transactional test flushed the tables."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+
+
 def make_event(**settings) -> EventStandIn:
     from wagtail.models import Page
 
     now = timezone.now()
-    root = Page.get_first_root_node()
+    root = page_tree_root()
     page = root.add_child(instance=Page(title=settings.pop("title", "Workshop"), slug=f"event-{Page.objects.count()}"))
     defaults = {
         "pk": page.pk,

@@ -26,18 +26,3 @@ def totp_token():
         return f"{totp.token():0{device.digits}d}"
 
     return make
-
-
-def pytest_collection_modifyitems(items):
-    """Every transactional test (races, live-server browser tests) restores the migrated baseline afterwards.
-
-    A plain transactional test flushes the database and re-runs post_migrate, which leaves role groups with
-    new ids and no Wagtail root page; the next test would then start from a tree that no real site has.
-    """
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        kwargs = dict(marker.kwargs) if marker else {}
-        transactional = kwargs.get("transaction") or {"live_server", "transactional_db"} & set(item.fixturenames)
-        if transactional and not kwargs.get("serialized_rollback"):
-            kwargs.update(transaction=True, serialized_rollback=True)
-            item.add_marker(pytest.mark.django_db(**kwargs), append=False)

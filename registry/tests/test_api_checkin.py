@@ -147,7 +147,7 @@ def test_bad_uploads_are_refused(people, items):
 
 
 @pytest.mark.race
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_phones_scanning_one_ticket_at_once_admit_it_once(people):
     event = event_of(people["own"])
     registration = confirmed(event)

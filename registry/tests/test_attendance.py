@@ -88,7 +88,7 @@ def test_a_session_that_is_not_the_events_is_refused():
     assert result.outcome == Outcome.WRONG_SESSION
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_devices_scanning_the_same_ticket_at_once_admit_it_once():
     event = make_event()
     registration = confirmed(event)

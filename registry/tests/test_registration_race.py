@@ -9,8 +9,7 @@ from registry.models import EventRecord, Registration, RegistrationStatus
 from registry.services import registrations as service
 from registry.tests.factories import UserFactory, make_event
 
-# serialized_rollback restores what migrations created (Wagtail's root page, locale) after each flush.
-pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True), pytest.mark.race]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.race]
 
 
 def race(workers: int, action) -> list:
