@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from . import otp, services
-from .models import Organization, Role, User
+from .models import CreditCategory, Organization, Role, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "convene-demo-2026"
@@ -37,6 +37,16 @@ def seed() -> list[tuple[str, str]]:
             floor=row["floor"],
             location=row["location"],
             facilities=row["facilities"].split(";"),
+        )
+    for row in _rows("credit_categories.csv"):
+        CreditCategory.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "description": row["description"],
+                "min_points": int(row["min_points"]),
+                "max_points": int(row["max_points"]) if row["max_points"] else None,
+            },
         )
     organizations = {org.name: org for org in Organization.objects.all()}
     logins = []
