@@ -68,6 +68,9 @@ def main() -> None:
     print(f"CPU cores: {os.cpu_count()}; render processes for big batches: {processes}; chunk: {CHUNK_SIZE}")
     print(f"load average now: {' '.join(f'{load:.2f}' for load in os.getloadavg())} (other work slows every figure)")
     certificates.render_pdfs(source, holders(2, "WARM"), signatory=signatory)  # fonts and caches, as in a worker
+    started = time.perf_counter()
+    certificates.start_render_server()  # what the Huey worker does at startup
+    print(f"warm render server started in {time.perf_counter() - started:.1f} s (once per worker, not timed below)")
 
     started, cpu = time.perf_counter(), time.process_time()
     for holder in holders(args.single, "ONE"):

@@ -189,7 +189,7 @@ def run(label: str, env: dict, args) -> None:
     server = subprocess.Popen(
         [
             *gunicorn,
-            *["--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", "8"],
+            *["--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads)],
             *["--worker-class", "gthread", "--log-level", "warning"],
         ],
         cwd=ROOT,
@@ -212,7 +212,7 @@ def run(label: str, env: dict, args) -> None:
     admitted, doubles = map(int, out.stdout.split()[-2:])
     print(
         f"\n== {label}: {len(tickets)} attendees, {len(scans)} scans ({len(scans) - len(tickets)} duplicates), "
-        f"{args.scanners} phones, {args.workers} gunicorn workers x 8 threads"
+        f"{args.scanners} phones, {args.workers} gunicorn workers x {args.threads} threads"
     )
     print(f"  {args.scanners} phones at once   {summary(latencies, elapsed)}")
     print(f"  outcomes             {dict(sorted(outcomes.items()))}")
@@ -243,6 +243,7 @@ def main() -> None:
     parser.add_argument("--scanners", type=int, default=20)
     parser.add_argument("--duplicates", type=float, default=0.2, help="share of tickets scanned a second time")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--solo", type=int, default=300, help="scans by one phone alone, for comparison")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()

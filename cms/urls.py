@@ -9,5 +9,6 @@ urlpatterns = [
     path("speakers/<slug:slug>/", views.speaker_detail, name="speaker_detail"),
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
+    path("register/<int:page_id>/", views.event_register, name="event_register"),
     re_path(r"^(?P<path>(?:[\w\-]+/)*[\w\-]+\.ics)$", views.page_calendar, name="page_calendar"),
 ]

@@ -1,9 +1,12 @@
-"""Public views outside the page tree: speakers, partners, and the `.ics` addresses of pages."""
+"""Public views outside the page tree: speakers, partners, the `.ics` addresses of pages, and registration."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from wagtail import hooks
 from wagtail.views import serve as wagtail_serve
+from wagtail.views import serve_chain
 
+from .models import EventPage
 from .selectors import events_featuring, public_partners, public_speakers
 
 
@@ -30,3 +33,21 @@ def page_calendar(request: HttpRequest, path: str) -> HttpResponse:
     `event.ics/` route (and `/events/feed.ics` to the listing's `feed.ics/`), with Wagtail's usual
     privacy and publishing checks."""
     return wagtail_serve(request, f"{path}/")
+
+
+def event_register(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The event page's registration form posts here, to the page's `register/` route.
+
+    The page is fetched by id instead of by Wagtail's walk down the tree (the site,
+    every ancestor, then the page's specific class), which was half the cost of a
+    registration; Wagtail's serve hooks (view restrictions) still run as for the page.
+    """
+    page = get_object_or_404(EventPage.objects.live(), pk=page_id)
+    route = (*page.resolve_subpage("/register/"),)
+    serve = serve_chain
+    for hook in reversed(hooks.get_hooks("on_serve_page")):
+        serve = hook(serve)
+    for hook in hooks.get_hooks("before_serve_page"):
+        if isinstance(result := hook(page, request, route, {}), HttpResponse):
+            return result
+    return serve(page, request, route, {})

@@ -13,6 +13,7 @@ import io
 import logging
 import mimetypes
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -221,6 +222,27 @@ def render_processes() -> int:
     return max(1, configured if configured is not None else (os.cpu_count() or 1))
 
 
+RENDER_SERVER_MODULE = "registry.render_server"
+
+
+def _render_context() -> multiprocessing.context.BaseContext:
+    """Render processes fork from a fork server that has Django set up and WeasyPrint warm.
+
+    Spawning each child would cost seconds of imports and font loading per batch; forking
+    the worker itself would copy its threads' locks and database connections.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([RENDER_SERVER_MODULE])
+    return context
+
+
+def start_render_server() -> None:
+    """Start the warm fork server now (job workers do this at startup) rather than on the first batch."""
+    if render_processes() > 1 and not multiprocessing.current_process().daemon:
+        _render_context()
+        multiprocessing.forkserver.ensure_running()
+
+
 def render_chunks(
     source: TemplateSource, chunks: Sequence[Sequence[CertificateData]], *, signatory: dict, processes: int = 1
 ) -> Iterator[list[RenderedCertificate]]:
@@ -232,9 +254,8 @@ def render_chunks(
         for chunk in chunks:
             yield render_pdfs(source, chunk, signatory=signatory)
         return
-    context = multiprocessing.get_context("spawn")  # never fork a process that holds database connections
     workers = min(processes, len(chunks))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=django.setup) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_render_context(), initializer=django.setup) as pool:
         yield from pool.map(partial(render_pdfs, source, signatory=signatory), chunks)
 
 

@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
+from . import certificates as rendering
 from . import emails, selectors
 from .models import CertificateBatch, Registration
 from .services import certificates as certificate_services
@@ -53,6 +54,11 @@ def send_invitations(user_ids: list[int], kind: str) -> int:
 def issue_certificate_batch(batch_id: int) -> int:
     batch = CertificateBatch.objects.filter(pk=batch_id).first()
     return certificate_services.certificate_batch_run(batch=batch).done if batch else 0
+
+
+@on_startup()
+def start_certificate_render_server() -> None:
+    rendering.start_render_server()
 
 
 @db_periodic_task(crontab(minute="*/5"))

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail, signing
 from django.test import override_settings
+from wagtail.models import PageViewRestriction
 
 from cms.tests import factories
 from registry.forms import FORM_STARTED_SALT
@@ -40,8 +41,13 @@ def with_dietary_question(event):
     return event
 
 
+def register_url(event) -> str:
+    """Where the event page's form posts."""
+    return f"/register/{event.pk}/"
+
+
 def register(client, event, **overrides):
-    return client.post(f"{event.url}register/", guest_form(**overrides))
+    return client.post(register_url(event), guest_form(**overrides))
 
 
 def test_the_event_page_offers_the_form_with_the_editors_questions(client):
@@ -49,7 +55,7 @@ def test_the_event_page_offers_the_form_with_the_editors_questions(client):
 
     html = client.get(event.url).content.decode()
 
-    assert 'action="/events/' in html and 'register/"' in html
+    assert f'action="{register_url(event)}"' in html
     assert 'for="id_full_name"' in html and 'for="id_dietary_needs"' in html
     assert "Leave this field empty" in html  # the honeypot's label, hidden from people by CSS
 
@@ -83,7 +89,7 @@ def test_a_signed_in_person_registers_in_one_click_and_sees_their_status(client)
     page = client.get(event.url).content.decode()
     assert f"Registering as <strong>{person.email}</strong>" in page
     response = client.post(
-        f"{event.url}register/", {"full_name": "Ada Lovelace", "consent": "on", "form_started": started()}, follow=True
+        register_url(event), {"full_name": "Ada Lovelace", "consent": "on", "form_started": started()}, follow=True
     )
 
     assert Registration.objects.get().status == RegistrationStatus.CONFIRMED
@@ -144,7 +150,7 @@ def test_registration_outside_the_window_is_refused_on_the_page(client):
 
 
 @override_settings(REGISTRATION_RATE_LIMITS={"ip": ["3/m", "100/h", "100/d"], "email": ["2/m", "10/h", "20/d"]})
-def test_too_many_registrations_from_one_address_get_a_429_page(client):
+def test_too_many_registrations_from_one_address_get_a_429_page(client, still_clock):
     event = factories.event("Popular", capacity=100)
 
     statuses = [register(client, event, email=f"p{n}@example.org").status_code for n in range(4)]
@@ -154,11 +160,11 @@ def test_too_many_registrations_from_one_address_get_a_429_page(client):
 
 
 @override_settings(REGISTRATION_RATE_LIMITS={"ip": ["100/m", "100/h", "100/d"], "email": ["2/m", "10/h", "20/d"]})
-def test_one_email_address_cannot_be_hammered_from_many_addresses(client):
+def test_one_email_address_cannot_be_hammered_from_many_addresses(client, still_clock):
     event = factories.event("Popular", capacity=100)
 
     statuses = [
-        client.post(f"{event.url}register/", guest_form(), REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(3)
+        client.post(register_url(event), guest_form(), REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(3)
     ]
 
     assert statuses[-1] == 429
@@ -171,3 +177,29 @@ def test_get_on_the_register_route_goes_back_to_the_form(client):
 
     assert response.status_code == 302
     assert response["Location"].endswith("#register")
+
+
+def test_the_pages_own_register_route_registers_too(client):
+    event = factories.event("Robotics 101", capacity=10)
+
+    client.post(f"{event.url}register/", guest_form())
+
+    assert Registration.objects.get(page=event).status == RegistrationStatus.AWAITING_CONFIRMATION
+
+
+def test_a_private_event_asks_a_visitor_to_sign_in_before_registering(client):
+    event = factories.event("Members only", capacity=10)
+    PageViewRestriction.objects.create(page=event, restriction_type=PageViewRestriction.LOGIN)
+
+    response = register(client, event)
+
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not Registration.objects.exists()
+
+
+def test_an_unpublished_event_takes_no_registrations(client):
+    event = factories.event("Withdrawn", capacity=10)
+    event.unpublish()
+
+    assert register(client, event).status_code == 404
+    assert not Registration.objects.exists()

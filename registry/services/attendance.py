@@ -61,15 +61,13 @@ def check_in(
     code = _code_from(scanned)
     if code is None:
         return CheckInResult(Outcome.FORGED, "This code has been tampered with or was not issued by us.")
-    registration = Registration.objects.select_related("page").filter(code=code).first()
+    registration = Registration.objects.filter(code=code).first()
     if registration is None:
         return CheckInResult(Outcome.UNKNOWN, "No registration has this code.")
     if registration.page_id != page_id:
-        return CheckInResult(
-            Outcome.WRONG_EVENT, f"This registration is for another event: {registration.page.title}.", registration
-        )
-    record = EventRecord.objects.get(page_id=page_id)
-    if session != Attendance.WHOLE_EVENT and session not in record.session_ids:
+        other = EventRecord.objects.filter(page_id=registration.page_id).values_list("title", flat=True).first()
+        return CheckInResult(Outcome.WRONG_EVENT, f"This registration is for another event: {other}.", registration)
+    if session != Attendance.WHOLE_EVENT and session not in EventRecord.objects.get(page_id=page_id).session_ids:
         return CheckInResult(Outcome.WRONG_SESSION, "That session does not belong to this event.", registration)
     if registration.status != RegistrationStatus.CONFIRMED:
         return CheckInResult(

@@ -124,9 +124,6 @@ def registration_create(
     is_guest = user is None
     try:
         with transaction.atomic():
-            existing = Registration.objects.filter(page_id=page.pk, email=email, status__in=ACTIVE).first()
-            if existing:
-                raise AlreadyRegistered(existing)
             hold_expires_at = None
             if _take_seat(record):
                 if is_guest:
@@ -153,7 +150,8 @@ def registration_create(
                 confirmed_at=now if status == Status.CONFIRMED else None,
             )
     except IntegrityError as exc:
-        # A concurrent request for the same person won the unique constraint.
+        # The person is registered already (or a concurrent request for them won): the unique
+        # constraint decides, and the seat taken above is rolled back with the failed insert.
         existing = Registration.objects.filter(page_id=page.pk, email=email, status__in=ACTIVE).first()
         if existing is None:
             raise

@@ -3,8 +3,10 @@
 import shutil
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +28,10 @@ def totp_token():
         return f"{totp.token():0{device.digits}d}"
 
     return make
+
+
+@pytest.fixture
+def still_clock():
+    """The clock stands still, so a rate limit's fixed minute window cannot roll over halfway through a test."""
+    with time_machine.travel(timezone.now(), tick=False):
+        yield

@@ -6,7 +6,9 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from registry.models import Attendance, RegistrationStatus
 from registry.services import registrations as service
@@ -175,3 +177,20 @@ def test_two_phones_scanning_one_ticket_at_once_admit_it_once(people):
 
 def test_the_scan_endpoint_is_documented_for_anonymous_readers():
     assert APIClient().get("/api/schema/?format=json").status_code == 200
+
+
+# A cache of its own: parallel workers flush the shared Redis between requests.
+@override_settings(
+    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "checkin-limits"}}
+)
+def test_scans_past_the_check_in_rate_wait_for_the_next_window(people, monkeypatch, still_clock):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "checkin", "3/min")
+    event = event_of(people["own"])
+    tickets = [checkin_token(confirmed(event, name=f"Guest {n}")) for n in range(4)]
+    client = jwt_client(people["organizer_own"])
+
+    answers = [scan(client, event, ticket) for ticket in tickets]
+
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    assert assert_problem(answers[3], 429) and 0 < int(answers[3]["Retry-After"]) <= 60
+    assert Attendance.objects.filter(registration__page_id=event.pk).count() == 3

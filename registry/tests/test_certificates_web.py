@@ -135,7 +135,7 @@ def test_uploads_that_are_not_pdfs_or_too_big_are_refused(
     assert error in response.content
 
 
-def test_verification_is_rate_limited_per_address(client):
+def test_verification_is_rate_limited_per_address(client, still_clock):
     for _ in range(30):
         assert client.get("/certificates/verify/NOSUCHCODE12/").status_code == 404
 
