@@ -46,6 +46,7 @@ def populate(people: int, capacity: int) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core import signing
     from django.core.management import call_command
+    from django.urls import reverse
 
     from cms.tests import factories
     from registry.forms import FORM_STARTED_SALT
@@ -57,12 +58,12 @@ def populate(people: int, capacity: int) -> None:
         [User(email=f"bench{n}@example.org", password="!", first_name="Bench", last_name=str(n)) for n in range(people)]
     )
     with open(os.environ["BENCH_SESSIONS"], "w") as out:
-        out.write(f"{page.url}register/\n")
+        out.write(reverse("cms:event_register", args=[page.pk]) + "\n")  # where the page's form posts
         out.write(signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time() - 60)) + "\n")
         for user in User.objects.filter(email__startswith="bench").order_by("pk"):
             session = SessionStore()
             session["_auth_user_id"] = str(user.pk)
-            session["_auth_user_backend"] = "allauth.account.auth_backends.AuthenticationBackend"
+            session["_auth_user_backend"] = "registry.backends.AuthenticationBackend"
             session["_auth_user_hash"] = user.get_session_auth_hash()
             session.create()
             out.write(session.session_key + "\n")
@@ -193,7 +194,7 @@ def run(label: str, env: dict, args) -> None:
             "--workers",
             str(args.workers),
             "--threads",
-            "8",
+            str(args.threads),
             "--worker-class",
             "gthread",
             "--log-level",
@@ -225,7 +226,7 @@ def run(label: str, env: dict, args) -> None:
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
     print(
         f"\n== {label}: {len(sessions)} people, capacity {args.capacity}, {args.clients} clients, "
-        f"{args.workers} gunicorn workers x 8 threads"
+        f"{args.workers} gunicorn workers x {args.threads} threads"
     )
     print(f"  HTTP statuses          {dict(sorted(statuses.items()))}")
     print(f"  registrations/s        {len(latencies) / elapsed:8.1f}   ({len(latencies)} in {elapsed:.1f} s)")
@@ -261,6 +262,7 @@ def main() -> None:
     parser.add_argument("--capacity", type=int, default=2500)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     run("embedded defaults (SQLite, local memory)", base, args)

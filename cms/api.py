@@ -23,7 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry import selectors as registry_selectors
-from registry.api.registrations import RegistrationSerializer
+from registry.api.common import StrictBooleanField, StrictCharField
+from registry.api.registrations import REGISTRATION_EXAMPLES, RegistrationSerializer
 from registry.models import AttendanceMode
 from registry.services import DomainError
 from registry.services import registrations as registration_service
@@ -165,6 +166,83 @@ class EventDetailSerializer(EventSerializer):
         return RegistrationInfoSerializer(info).data
 
 
+SEMINAR_HALL = {
+    "code": "seminar-hall-1",
+    "name": "Seminar Hall 1",
+    "building": "CS Block",
+    "location": "CS Block, first floor east wing",
+}
+SPEAKER = {
+    "name": "Divya Shetty",
+    "slug": "divya-shetty",
+    "title": "Security Researcher",
+    "organization": "Vertex Labs",
+    "bio": "<p>Finds and fixes vulnerabilities in open-source software.</p>",
+}
+PARTNER = {
+    "name": "Vertex Labs",
+    "slug": "vertex-labs",
+    "tier": 2,
+    "tier_display": "Gold partner",
+    "website": "https://example.org/vertex",
+    "description": "Sponsors the annual hackathon.",
+}
+EVENT = {
+    "id": 42,
+    "title": "Hack Night",
+    "slug": "hack-night-1",
+    "url": "https://convene.local/events/hack-night-1/",
+    "summary": "An evening of building, pizza and demos.",
+    "kind": "event",
+    "language": "en",
+    "starts_at": "2027-01-15T18:00:00+05:30",
+    "ends_at": "2027-01-15T21:00:00+05:30",
+    "status": "scheduled",
+    "is_cancelled": False,
+    "organization": {"slug": "coding-club", "name": "Coding Club"},
+    "venue": SEMINAR_HALL,
+    "attendance_mode": "on_site",
+    "capacity": 120,
+    "seats_left": 34,
+    "waitlist_enabled": True,
+    "requires_approval": False,
+    "credit_category": "technical",
+    "credit_points": 5,
+    "speakers": [{"name": "Divya Shetty", "slug": "divya-shetty"}],
+}
+EVENT_DETAIL = {
+    **EVENT,
+    "sessions": [
+        {
+            "id": 43,
+            "title": "Kick-off and team formation",
+            "description": "Pitch ideas, find teammates, claim a table.",
+            "starts_at": "2027-01-15T18:00:00+05:30",
+            "ends_at": "2027-01-15T18:45:00+05:30",
+            "room": SEMINAR_HALL,
+            "speakers": [{"name": "Divya Shetty", "slug": "divya-shetty"}],
+        }
+    ],
+    "partners": [PARTNER],
+    "registration": {
+        "open": True,
+        "closed_reason": None,
+        "opens_at": None,
+        "closes_at": "2027-01-15T18:00:00+05:30",
+        "questions": [
+            {
+                "name": "t_shirt_size",
+                "label": "T-shirt size",
+                "field_type": "dropdown",
+                "required": True,
+                "choices": "S,M,L,XL",
+                "help_text": "For the hackathon T-shirt.",
+            }
+        ],
+    },
+}
+
+
 EVENT_FILTERS = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": 200}, description="Free text: title, summary, body, speakers, sessions."
@@ -204,6 +282,7 @@ class EventOrdering(OrderingFilter):
         summary="Events, with the public listing's filters",
         description="Upcoming (not over yet) soonest first by default; `when=past` lists past events, latest first.",
         parameters=EVENT_FILTERS,
+        examples=[OpenApiExample("An upcoming event", value=EVENT)],
         tags=["events"],
     )
 )
@@ -233,7 +312,9 @@ class EventDetail(generics.GenericAPIView):
     serializer_class = EventDetailSerializer
 
     @extend_schema(
-        summary="One event with its sessions, speakers, partners, seats and registration form", tags=["events"]
+        summary="One event with its sessions, speakers, partners, seats and registration form",
+        examples=[OpenApiExample("An event with one session and a question", value=EVENT_DETAIL)],
+        tags=["events"],
     )
     def get(self, request: Request, page_id: int) -> Response:
         page = _public_event(page_id)
@@ -246,7 +327,7 @@ class EventDetail(generics.GenericAPIView):
 
 
 @extend_schema_field({"type": "boolean", "enum": [True]})
-class ConsentField(serializers.BooleanField):
+class ConsentField(StrictBooleanField):
     """Must be true: the organizers may use these details to run this event and contact the person about it."""
 
     def to_internal_value(self, data) -> bool:
@@ -256,11 +337,11 @@ class ConsentField(serializers.BooleanField):
 
 
 class RegisterSerializer(serializers.Serializer):
-    full_name = serializers.CharField(max_length=200)
+    full_name = StrictCharField(max_length=200)
     email = serializers.EmailField(
         max_length=254, help_text="Guests: where the confirmation link goes. Account holders: ignored (theirs is used)."
     )
-    phone = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    phone = StrictCharField(max_length=32, required=False, allow_blank=True, default="")
     attendance_mode = serializers.ChoiceField(
         choices=[AttendanceMode.ON_SITE, AttendanceMode.ONLINE],
         required=False,
@@ -312,6 +393,17 @@ class Register(generics.GenericAPIView):
                 request_only=True,
             ),
             OpenApiExample(
+                "Signed in, answering the event's question",
+                value={
+                    "full_name": "Sam Kumar",
+                    "email": "student@convene.local",
+                    "consent": True,
+                    "answers": {"t_shirt_size": "M"},
+                },
+                request_only=True,
+            ),
+            REGISTRATION_EXAMPLES["confirmed"],
+            OpenApiExample(
                 "Guest accepted", value={"detail": GUEST_ACCEPTED}, response_only=True, status_codes=["202"]
             ),
         ],
@@ -351,7 +443,13 @@ class Register(generics.GenericAPIView):
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(get=extend_schema(summary="Published speakers", tags=["speakers and partners"]))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Published speakers",
+        examples=[OpenApiExample("A speaker", value=SPEAKER)],
+        tags=["speakers and partners"],
+    )
+)
 class Speakers(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = SpeakerSerializer
@@ -360,7 +458,13 @@ class Speakers(generics.ListAPIView):
         return selectors.public_speakers()
 
 
-@extend_schema_view(get=extend_schema(summary="One published speaker", tags=["speakers and partners"]))
+@extend_schema_view(
+    get=extend_schema(
+        summary="One published speaker",
+        examples=[OpenApiExample("A speaker", value=SPEAKER)],
+        tags=["speakers and partners"],
+    )
+)
 class SpeakerDetail(generics.RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = SpeakerSerializer
@@ -370,7 +474,13 @@ class SpeakerDetail(generics.RetrieveAPIView):
         return selectors.public_speakers()
 
 
-@extend_schema_view(get=extend_schema(summary="Published partners", tags=["speakers and partners"]))
+@extend_schema_view(
+    get=extend_schema(
+        summary="Published partners",
+        examples=[OpenApiExample("A gold partner", value=PARTNER)],
+        tags=["speakers and partners"],
+    )
+)
 class Partners(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = PartnerSerializer
@@ -379,7 +489,13 @@ class Partners(generics.ListAPIView):
         return selectors.public_partners()
 
 
-@extend_schema_view(get=extend_schema(summary="One published partner", tags=["speakers and partners"]))
+@extend_schema_view(
+    get=extend_schema(
+        summary="One published partner",
+        examples=[OpenApiExample("A gold partner", value=PARTNER)],
+        tags=["speakers and partners"],
+    )
+)
 class PartnerDetail(generics.RetrieveAPIView):
     permission_classes = [AllowAny]
     serializer_class = PartnerSerializer

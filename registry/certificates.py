@@ -13,7 +13,6 @@ import io
 import logging
 import mimetypes
 import multiprocessing
-import multiprocessing.forkserver
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -237,10 +236,14 @@ def _render_context() -> multiprocessing.context.BaseContext:
 
 
 def start_render_server() -> None:
-    """Start the warm fork server now (job workers do this at startup) rather than on the first batch."""
+    """Start the warm fork server now (job workers do this at startup) rather than on the first batch.
+
+    Returns once it is ready: a first child can fork only after the server's preload is done.
+    """
     if render_processes() > 1 and not multiprocessing.current_process().daemon:
-        _render_context()
-        multiprocessing.forkserver.ensure_running()
+        probe = _render_context().Process(target=int)
+        probe.start()
+        probe.join()
 
 
 def render_chunks(

@@ -81,6 +81,8 @@ def test_bad_requests_are_400(people):
         {},
         request_body(hall, people["own"], attendees=0),
         request_body(hall, people["own"], primary_venue="no"),
+        request_body(hall, people["own"], secondary_venue=""),
+        request_body(hall, people["own"], title=404),
     ]:
         assert_problem(client.post("/api/v1/bookings", body, format="json"), 400)
 
@@ -105,6 +107,21 @@ def test_who_may_decide_a_waiting_request(people, role, status):
         assert_problem(response, response.status_code)
         waiting.refresh_from_db()
         assert waiting.status == BookingStatus.REQUESTED
+
+
+@pytest.mark.parametrize("venue", ["", "no-such-hall", 7])
+def test_approving_in_another_hall_names_one_that_exists(people, venue):
+    waiting = HallBookingFactory(
+        primary_venue=VenueFactory(), status=BookingStatus.REQUESTED, organization=people["own"], starts_at=soon(9, 10)
+    )
+
+    response = jwt_client(people["staff_admin"]).post(
+        f"/api/v1/bookings/{waiting.pk}/approve", {"venue": venue}, format="json"
+    )
+
+    assert "venue" in assert_problem(response, 400)["errors"]
+    waiting.refresh_from_db()
+    assert waiting.status == BookingStatus.REQUESTED
 
 
 def test_rejecting_needs_a_reason_and_the_requester_can_cancel(people):

@@ -107,7 +107,7 @@ def verified_admin_client(client, user=None):
     """A client signed in as a superuser who has passed the second factor, as both admins require."""
     user = user or UserFactory(is_staff=True, is_superuser=True)
     otp.backup_codes_regenerate(user, codes=["test-code-1"])
-    client.force_login(user, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(user, backend="registry.backends.AuthenticationBackend")
     response = client.post("/accounts/2fa/", {"token": "test-code-1", "next": "/admin/"})
     assert response.status_code == 302, "the backup code should verify the session"
     return client

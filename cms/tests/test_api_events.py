@@ -145,6 +145,10 @@ def test_an_account_holder_is_registered_at_once_then_waitlisted_when_full():
         ({"full_name": "X", "email": "not-an-email"}, "email"),
         ({"full_name": "X", "email": "x@example.org", "consent": False}, "consent"),
         ({"full_name": "X", "email": "x@example.org", "answers": "nope"}, "answers"),
+        ({"full_name": 42, "email": "x@example.org"}, "full_name"),
+        ({"full_name": "   ", "email": "x@example.org"}, "full_name"),
+        ({"full_name": "X", "email": "x@example.org", "phone": 9845012345}, "phone"),
+        ({"full_name": "X", "email": "x@example.org", "consent": 1}, "consent"),
     ],
 )
 def test_bad_registrations_name_the_field(body, field):

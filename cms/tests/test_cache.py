@@ -48,7 +48,7 @@ def test_publishing_purges_the_cache(cached_client):
 def test_signed_in_visitors_are_never_served_from_the_cache(cached_client):
     factories.event()
     cached_client.get("/events/")
-    cached_client.force_login(factories.UserFactory(), backend="allauth.account.auth_backends.AuthenticationBackend")
+    cached_client.force_login(factories.UserFactory(), backend="registry.backends.AuthenticationBackend")
     assert HIT_HEADER not in cached_client.get("/events/")
 
 

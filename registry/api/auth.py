@@ -10,7 +10,8 @@ endpoint says nothing about which accounts exist.
 import django_otp
 from allauth.account.models import EmailAddress
 from django.contrib.auth.signals import user_login_failed
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,9 +23,21 @@ from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairVi
 from ..api_errors import LockedOut, SecondFactorRequired
 from ..models import Membership
 from ..security import can_use_admin
-from .common import SecondFactorIfStaff, otp_verified
+from .common import SecondFactorIfStaff, StrictCharField, otp_verified
 
 OTP_CLAIM = "otp_verified"
+# The token operations need no credentials: the request body carries them.
+NO_CREDENTIALS = [{}]
+EXAMPLE_ACCESS = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwiZXhwIjoxODAwMDAzNjAwLCJpYXQiOjE"
+    "4MDAwMDMzMDAsImp0aSI6IjVmMGMyYTFlOWI3ZDRjM2E4ZTZmMWIyZDNjNGE1ZTZmIiwidXNlcl9pZCI6IjciLCJvdHBfdmVyaWZ"
+    "pZWQiOnRydWV9.JL6EUe92gSp0qkT5IWPuKL0TX_Zr8PlK2rjsM_mWSMc"
+)
+EXAMPLE_REFRESH = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsImV4cCI6MTgwMDYwODEwMCwiaWF0Ijo"
+    "xODAwMDAzMzAwLCJqdGkiOiJhMWIyYzNkNGU1ZjYwNzE4MjkzYTRiNWM2ZDdlOGY5MCIsInVzZXJfaWQiOiI3Iiwib3RwX3Zlcml"
+    "maWVkIjp0cnVlfQ.5hrf9_Gm9iOnHh_Y3qQycCY8IC3qBIjNsDnn__0BpJw"
+)
 
 
 def _locked_out(request: Request) -> bool:
@@ -32,7 +45,7 @@ def _locked_out(request: Request) -> bool:
 
 
 class TokenRequestSerializer(TokenObtainPairSerializer):
-    otp = serializers.CharField(
+    otp = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=64,
@@ -84,12 +97,18 @@ class TokenObtainView(TokenObtainPairView):
             "address for 15 minutes (429). The access token is short-lived; refresh it with the refresh token."
         ),
         responses={200: TokenPairSerializer},
+        auth=NO_CREDENTIALS,
         examples=[
             OpenApiExample("Attendee", value={"email": "student@convene.local", "password": "…"}, request_only=True),
             OpenApiExample(
                 "Staff with a backup code",
                 value={"email": "admin@convene.local", "password": "…", "otp": "demo0001"},
                 request_only=True,
+            ),
+            OpenApiExample(
+                "Staff tokens, second factor verified",
+                value={"refresh": EXAMPLE_REFRESH, "access": EXAMPLE_ACCESS, "otp_verified": True},
+                response_only=True,
             ),
         ],
         tags=["auth"],
@@ -101,7 +120,17 @@ class TokenObtainView(TokenObtainPairView):
 class TokenRefresh(TokenRefreshView):
     throttle_scope = "login"
 
-    @extend_schema(summary="Exchange a refresh token for new tokens (the old refresh token is retired)", tags=["auth"])
+    @extend_schema(
+        summary="Exchange a refresh token for new tokens (the old refresh token is retired)",
+        auth=NO_CREDENTIALS,
+        examples=[
+            OpenApiExample("Refresh token", value={"refresh": EXAMPLE_REFRESH}, request_only=True),
+            OpenApiExample(
+                "New tokens", value={"access": EXAMPLE_ACCESS, "refresh": EXAMPLE_REFRESH}, response_only=True
+            ),
+        ],
+        tags=["auth"],
+    )
     def post(self, request: Request, *args, **kwargs) -> Response:
         return super().post(request, *args, **kwargs)
 
@@ -111,7 +140,12 @@ class Logout(TokenBlacklistView):
 
     @extend_schema(
         summary="Log out: the refresh token can no longer be used",
-        responses={200: None},
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Logged out: an empty object.")},
+        auth=NO_CREDENTIALS,
+        examples=[
+            OpenApiExample("Refresh token", value={"refresh": EXAMPLE_REFRESH}, request_only=True),
+            OpenApiExample("Logged out", value={}, response_only=True),
+        ],
         tags=["auth"],
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
@@ -140,7 +174,28 @@ class MeSerializer(serializers.Serializer):
 class MeView(APIView):
     permission_classes = [IsAuthenticated, SecondFactorIfStaff]
 
-    @extend_schema(summary="The signed-in person, their roles and organizations", responses=MeSerializer, tags=["auth"])
+    @extend_schema(
+        summary="The signed-in person, their roles and organizations",
+        responses=MeSerializer,
+        examples=[
+            OpenApiExample(
+                "An organizer",
+                value={
+                    "id": 2,
+                    "email": "organizer@convene.local",
+                    "first_name": "Omar",
+                    "last_name": "Sheikh",
+                    "phone": "+91 98450 12345",
+                    "roles": ["organizer"],
+                    "is_staff": True,
+                    "can_use_admin": True,
+                    "otp_verified": True,
+                    "organizations": [{"slug": "coding-club", "name": "Coding Club", "role": "organizer"}],
+                },
+            )
+        ],
+        tags=["auth"],
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         memberships = Membership.objects.filter(user=user).select_related("organization")

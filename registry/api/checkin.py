@@ -13,13 +13,13 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from .. import selectors
-from ..models import Attendance, EventRecord, Registration, RegistrationStatus
+from ..models import Attendance, AttendanceMode, EventRecord, Registration, RegistrationStatus
 from ..services import attendance
 from ..services.attendance import Outcome, checkin_token
-from .common import IsVerifiedStaff, LargePagination
+from .common import IsVerifiedStaff, LargePagination, StrictBooleanField, StrictCharField
+from .throttles import CountingScopedRateThrottle
 
 MAX_UPLOAD_ITEMS = 1000
 
@@ -29,7 +29,7 @@ class CheckinEventMixin:
 
     permission_classes = [IsVerifiedStaff]
     # Only the check-in scope: a crew of phones often shares one door account, far past the per-user rate.
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [CountingScopedRateThrottle]
     throttle_scope = "checkin"
 
     def event(self) -> EventRecord:
@@ -41,14 +41,14 @@ class CheckinEventMixin:
 
 
 class ScanSerializer(serializers.Serializer):
-    code = serializers.CharField(
+    code = StrictCharField(
         max_length=200, help_text="The QR code's content (`CODE:signature`) or the printed code typed in."
     )
     session = serializers.IntegerField(
         min_value=0, max_value=2_147_483_647, default=0, help_text="A session id of the event, or 0 for the event."
     )
-    typed = serializers.BooleanField(default=False, help_text="True when a person typed the code instead of scanning.")
-    progress = serializers.BooleanField(
+    typed = StrictBooleanField(default=False, help_text="True when a person typed the code instead of scanning.")
+    progress = StrictBooleanField(
         default=False, help_text="Also return how many are confirmed and checked in (two more counts per scan)."
     )
 
@@ -145,6 +145,9 @@ class Scan(CheckinEventMixin, generics.GenericAPIView):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
+    attendance_mode = serializers.ChoiceField(
+        choices=AttendanceMode.choices, allow_blank=True, help_text="How a hybrid event's attendee joins; else empty."
+    )
     checkin_token = serializers.SerializerMethodField(help_text="The QR content on this person's ticket.")
     sessions_attended = serializers.SerializerMethodField(help_text="Session ids checked in (0 = the event).")
 
@@ -174,7 +177,24 @@ class Participants(CheckinEventMixin, generics.ListAPIView):
             .order_by("full_name", "pk")
         )
 
-    @extend_schema(summary="Confirmed participants of an event, for offline preparation", tags=["check-in"])
+    @extend_schema(
+        summary="Confirmed participants of an event, for offline preparation",
+        examples=[
+            OpenApiExample(
+                "Checked in to the event",
+                value={
+                    "code": "K7Q2M9X4PA",
+                    "full_name": "Asha Rao",
+                    "email": "asha@example.org",
+                    "phone": "+91 98450 12345",
+                    "attendance_mode": "on_site",
+                    "checkin_token": "K7Q2M9X4PA:Msra5UdoonvVbYJHwj-VpYtsFI2yZR4-adcJiyg1lJ0",
+                    "sessions_attended": [0],
+                },
+            )
+        ],
+        tags=["check-in"],
+    )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -207,6 +227,49 @@ class AttendanceUpload(CheckinEventMixin, generics.GenericAPIView):
         summary="Upload attendance recorded offline",
         description="Each item is checked in exactly like a scan (and never twice); the answer lists each outcome.",
         responses=UploadResultSerializer,
+        examples=[
+            OpenApiExample(
+                "Two scans from the door, one typed code",
+                value={
+                    "items": [
+                        {"code": "K7Q2M9X4PA:Msra5UdoonvVbYJHwj-VpYtsFI2yZR4-adcJiyg1lJ0", "session": 0},
+                        {"code": "H8WN4KD6RB:bT5sQ0kV8rW2nY7uE1aZ4cF6gH3mP9xL2qD8vN0kJ7e", "session": 0},
+                        {"code": "M3TR8QZ2WD", "session": 0, "typed": True},
+                    ]
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Two admitted, one already in",
+                value={
+                    "admitted": 2,
+                    "results": [
+                        {
+                            "code": "K7Q2M9X4PA:Msra5UdoonvVbYJHwj-VpYtsFI2yZR4-adcJiyg1lJ0",
+                            "session": 0,
+                            "outcome": "checked_in",
+                            "admitted": True,
+                            "message": "Welcome, Asha Rao!",
+                        },
+                        {
+                            "code": "H8WN4KD6RB:bT5sQ0kV8rW2nY7uE1aZ4cF6gH3mP9xL2qD8vN0kJ7e",
+                            "session": 0,
+                            "outcome": "checked_in",
+                            "admitted": True,
+                            "message": "Welcome, Lena Fernandes!",
+                        },
+                        {
+                            "code": "M3TR8QZ2WD",
+                            "session": 0,
+                            "outcome": "already_checked_in",
+                            "admitted": False,
+                            "message": "Already checked in at 09:41 on 15 Jan by Omar Sheikh.",
+                        },
+                    ],
+                },
+                response_only=True,
+            ),
+        ],
         tags=["check-in"],
     )
     def post(self, request: Request, page_id: int) -> Response:

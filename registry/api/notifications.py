@@ -2,7 +2,7 @@
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -43,14 +43,36 @@ class MineMixin:
         return Notification.objects.filter(user=self.request.user)
 
 
-@extend_schema_view(get=extend_schema(summary="My notifications, newest first", tags=["notifications"]))
+UNREAD = {
+    "id": 314,
+    "title": "Hall request not approved: Convocation rehearsal",
+    "body": "The auditorium is taken by the alumni meet; try the open-air theatre.",
+    "url": "/bookings/",
+    "created_at": "2027-01-02T10:15:00+05:30",
+    "read_at": None,
+}
+READ = {**UNREAD, "read_at": "2027-01-02T11:40:00+05:30"}
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="My notifications, newest first",
+        examples=[OpenApiExample("An unread notification", value=UNREAD)],
+        tags=["notifications"],
+    )
+)
 class Notifications(MineMixin, generics.ListAPIView):
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
 
 
 class MarkRead(MineMixin, generics.GenericAPIView):
-    @extend_schema(summary="Mark one notification read", request=None, tags=["notifications"])
+    @extend_schema(
+        summary="Mark one notification read",
+        request=None,
+        examples=[OpenApiExample("Read now", value=READ)],
+        tags=["notifications"],
+    )
     def post(self, request: Request, pk: int) -> Response:
         notification = service.notification_mark_read(notification=self.get_object(), user=request.user)
         return Response(self.get_serializer(notification).data)
@@ -62,7 +84,11 @@ class MarkedSerializer(serializers.Serializer):
 
 class MarkAllRead(MineMixin, generics.GenericAPIView):
     @extend_schema(
-        summary="Mark all my notifications read", request=None, responses=MarkedSerializer, tags=["notifications"]
+        summary="Mark all my notifications read",
+        request=None,
+        responses=MarkedSerializer,
+        examples=[OpenApiExample("Seven were unread", value={"marked": 7})],
+        tags=["notifications"],
     )
     def post(self, request: Request) -> Response:
         return Response({"marked": service.notifications_mark_all_read(user=request.user)})

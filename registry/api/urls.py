@@ -10,8 +10,10 @@ urlpatterns = [
     path("auth/logout", auth.Logout.as_view(), name="api_logout"),
     path("me", auth.MeView.as_view(), name="api_me"),
     path("registrations", registrations.MyRegistrations.as_view(), name="api_registrations"),
+    path("registrations/pending", registrations.RegistrationsToDecide.as_view(), name="api_registrations_pending"),
     path("registrations/<str:code>", registrations.MyRegistration.as_view(), name="api_registration"),
     path("registrations/<str:code>/cancel", registrations.CancelRegistration.as_view(), name="api_registration_cancel"),
+    path("registrations/<str:code>/decide", registrations.DecideRegistration.as_view(), name="api_registration_decide"),
     path(
         "registrations/<str:code>/waitlist-position",
         registrations.WaitlistPosition.as_view(),

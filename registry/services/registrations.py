@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..models import ACTIVE, EventRecord, Registration, RegistrationStatus, User
-from ..selectors import registration_closed_reason, registrations_decidable_by
+from ..selectors import registration_closed_reason, scope_to_organizations
 from .errors import DomainError
 
 Status = RegistrationStatus
@@ -255,7 +255,8 @@ def registration_decide(*, registration: Registration, actor: User, approve: boo
     """An organizer approves or rejects a registration on an approval-required event."""
     if registration.user_id and registration.user_id == actor.pk:
         raise DomainError("You cannot decide on your own registration.")
-    if not registrations_decidable_by(actor).filter(pk=registration.pk).exists():
+    in_scope = scope_to_organizations(Registration.objects.all(), actor, "page__event_record__organization")
+    if not in_scope.filter(pk=registration.pk).exists():
         raise DomainError("Only organizers of this event's organization can decide on its registrations.")
     if not approve and not reason.strip():
         raise DomainError("Give a reason for the rejection; the person will see it.")
@@ -263,7 +264,7 @@ def registration_decide(*, registration: Registration, actor: User, approve: boo
         registration = _locked(registration)
         if registration.status != Status.PENDING:
             raise DomainError(
-                f"Only pending registrations can be decided; this one is {registration.get_status_display()}."
+                f"Only pending registrations can be decided; this one is {registration.get_status_display().lower()}."
             )
         registration.decision_reason = reason.strip()
         if approve:

@@ -80,7 +80,7 @@ def test_a_totp_code_works_too(totp_token):
 def test_staff_signed_in_in_the_browser_without_a_second_factor_are_refused():
     staff = StaffFactory()
     client = APIClient()
-    client.force_login(staff, backend="allauth.account.auth_backends.AuthenticationBackend")
+    client.force_login(staff, backend="registry.backends.AuthenticationBackend")
 
     assert_problem(client.get("/api/v1/me"), 403)
 
@@ -117,6 +117,7 @@ def test_the_login_endpoint_is_rate_limited(monkeypatch):
     "method, url, kwargs, status",
     [
         ("get", "/api/v1/no-such-thing", {}, 404),
+        ("post", "/api/v1/bookings/1%0A2/reject", {}, 404),
         ("get", "/api/v1/events/999999", {}, 404),
         ("delete", "/api/v1/events", {}, 405),
         ("post", TOKEN, {"data": "email=a", "content_type": "application/x-www-form-urlencoded"}, 415),

@@ -109,6 +109,11 @@ def test_credits_balance_ledger_and_a_mentors_decision(people):
     assert jwt_client(people["staff_admin"]).get(f"/api/v1/credits/balances?user={student.pk}").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["user=abc", "user=", "user=1.5", "user=1_000", "user=1&user=2"])
+def test_whose_credits_is_one_whole_number(people, query):
+    assert_problem(jwt_client(people["attendee"]).get(f"/api/v1/credits/balances?{query}"), 400)
+
+
 def test_notifications_list_mark_read_and_mark_all():
     me, other = UserFactory(), UserFactory()
     first = Notification.objects.create(user=me, title="Booked")
