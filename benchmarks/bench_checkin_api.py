@@ -29,7 +29,8 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, free_port, services_up, setup_django
+
 PYTHON = sys.executable
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 STAFF = "door@example.org"
@@ -37,16 +38,9 @@ PASSWORD = "bench-password-0123"
 BACKUP_CODE = "bench-otp-1"
 
 
-def _django():
-    sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-    import django
-
-    django.setup()
-
-
 def populate(attendees: int) -> None:
     """Runs in the benchmark's environment: the event, its confirmed attendees, the door staff."""
-    _django()
+    setup_django()
     from datetime import timedelta
 
     from allauth.account.models import EmailAddress
@@ -89,7 +83,7 @@ def populate(attendees: int) -> None:
 
 def report() -> None:
     """Runs in the benchmark's environment: admissions as the database has them."""
-    _django()
+    setup_django()
     from django.db.models import Count
 
     from registry.models import Attendance
@@ -99,12 +93,6 @@ def report() -> None:
         Attendance.objects.filter(session=0).values("registration_id").annotate(n=Count("pk")).filter(n__gt=1).count()
     )
     print(f"{admitted} {doubles}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def token(port: int) -> str:
@@ -220,15 +208,6 @@ def run(label: str, env: dict, args) -> None:
     print(f"  double admissions    {doubles}")
     print(f"  one phone alone      {summary(alone[0], alone[2])}  (re-scans: {dict(alone[1])})")
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def services_up() -> bool:
-    for port in (5432, 6379):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        except OSError:
-            return False
-    return True
 
 
 def main() -> None:

@@ -14,7 +14,6 @@ import argparse
 import http.client
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, free_port
+
 PYTHON = sys.executable
 
 
@@ -77,12 +77,6 @@ def populate(total: int) -> None:
             page.sessions = sessions
             index.add_child(instance=page)
     print(f"  {EventPage.objects.count()} events in the database")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(port: int, timeout: float = 30) -> None:

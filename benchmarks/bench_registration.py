@@ -26,21 +26,15 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from harness import ROOT, free_port, services_up, setup_django
+
 PYTHON = sys.executable
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
-def _django():
-    sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-    import django
-
-    django.setup()
-
-
 def populate(people: int, capacity: int) -> None:
     """Runs in the benchmark's environment: one event and `people` signed-in account holders."""
-    _django()
+    setup_django()
     from datetime import timedelta
 
     from django.contrib.sessions.backends.db import SessionStore
@@ -71,7 +65,7 @@ def populate(people: int, capacity: int) -> None:
 
 def report(capacity: int) -> None:
     """Runs in the benchmark's environment: what the database says happened."""
-    _django()
+    setup_django()
     from registry.models import EventRecord, Registration
 
     record = EventRecord.objects.get()
@@ -82,7 +76,7 @@ def report(capacity: int) -> None:
 
 def naive(people: int, capacity: int) -> None:
     """The naive way: check seats with a read, then insert; 8 threads; how many seats does it oversell?"""
-    _django()
+    setup_django()
     from django.db import connection
 
     from registry.models import EventRecord, Registration, User
@@ -111,12 +105,6 @@ def naive(people: int, capacity: int) -> None:
     elapsed = time.perf_counter() - started
     confirmed = Registration.objects.filter(page_id=record.page_id, status="confirmed").count()
     print(f"{len(users) / elapsed:.0f} {max(confirmed - 50, 0)}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def drive(
@@ -236,15 +224,6 @@ def run(label: str, env: dict, args) -> None:
     print(f"  overbooking            {overbooked}")
     print(f"  naive read-then-write  {naive_rate} registrations/s in-process, oversold {naive_oversold} of 50 seats")
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def services_up() -> bool:
-    for port in (5432, 6379):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        except OSError:
-            return False
-    return True
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from registry import selectors as registry_selectors
 from registry.api.common import StrictBooleanField, StrictCharField
 from registry.api.registrations import REGISTRATION_EXAMPLES, RegistrationSerializer
+from registry.forms import json_safe_answers
 from registry.models import AttendanceMode
 from registry.services import DomainError
 from registry.services import registrations as registration_service
@@ -363,14 +364,7 @@ def _answers(page: EventPage, raw: dict) -> dict:
     form = page.registration_form_class()(data=raw)
     if not form.is_valid():
         raise ValidationError({"answers": form.errors.get_json_data()})
-    result = {}
-    for name, value in form.cleaned_data.items():
-        if isinstance(value, list | tuple):
-            value = [str(item) for item in value]
-        elif value is not None and not isinstance(value, bool | int | float | str):
-            value = str(value)
-        result[name] = value
-    return result
+    return json_safe_answers(form.cleaned_data)
 
 
 class Register(generics.GenericAPIView):

@@ -89,15 +89,19 @@ class RegistrationForm(forms.Form):
 
     def answers(self) -> dict:
         """Answers to the editor's questions, as JSON-safe values."""
-        result = {}
-        for name in self.question_names:
-            value = self.cleaned_data.get(name)
-            if isinstance(value, list | tuple):
-                value = [str(item) for item in value]
-            elif value is not None and not isinstance(value, bool | int | float | str):
-                value = str(value)
-            result[name] = value
-        return result
+        return json_safe_answers({name: self.cleaned_data.get(name) for name in self.question_names})
+
+
+def json_safe_answers(cleaned: dict) -> dict:
+    """Cleaned answers (dates, decimals, choice lists…) as values a JSON field stores as they read."""
+    result = {}
+    for name, value in cleaned.items():
+        if isinstance(value, list | tuple):
+            value = [str(item) for item in value]
+        elif value is not None and not isinstance(value, bool | int | float | str):
+            value = str(value)
+        result[name] = value
+    return result
 
 
 class ProfileForm(forms.ModelForm):

@@ -163,9 +163,7 @@ def test_too_many_registrations_from_one_address_get_a_429_page(client, still_cl
 def test_one_email_address_cannot_be_hammered_from_many_addresses(client, still_clock):
     event = factories.event("Popular", capacity=100)
 
-    statuses = [
-        client.post(register_url(event), guest_form(), REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(3)
-    ]
+    statuses = [client.post(register_url(event), guest_form(), REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(3)]
 
     assert statuses[-1] == 429
 
