@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from registry.history import HistoricalRecords
 from registry.models import Organization, Venue
 
 # The exclusion constraint's name, shared by the migration and the service that reports its violations.

@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+
+from .history import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -107,6 +108,7 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"])]
+        permissions = [("see_all_organizations", "Can see and act on every organization's data")]
 
     def __str__(self) -> str:
         return self.name

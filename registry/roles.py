@@ -30,6 +30,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.STAFF_ADMIN: [
         "wagtailadmin.access_admin",
+        "registry.see_all_organizations",
         "registry.add_user",
         "registry.change_user",
         "registry.view_user",

@@ -61,8 +61,9 @@ def check_in(
     code = _code_from(scanned)
     if code is None:
         return CheckInResult(Outcome.FORGED, "This code has been tampered with or was not issued by us.")
-    registration = Registration.objects.filter(code=code).first()
-    if registration is None:
+    try:
+        registration = Registration.objects.get(code=code)
+    except Registration.DoesNotExist:
         return CheckInResult(Outcome.UNKNOWN, "No registration has this code.")
     if registration.page_id != page_id:
         other = EventRecord.objects.filter(page_id=registration.page_id).values_list("title", flat=True).first()

@@ -2,9 +2,12 @@
 
 # ruff: noqa: F401, F811 (the `people` fixture is imported)
 
+import os
 import threading
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from rest_framework.test import APIClient
@@ -179,17 +182,29 @@ def test_the_scan_endpoint_is_documented_for_anonymous_readers():
     assert APIClient().get("/api/schema/?format=json").status_code == 200
 
 
-# A cache of its own: parallel workers flush the shared Redis between requests.
-@override_settings(
-    CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "checkin-limits"}}
-)
-def test_scans_past_the_check_in_rate_wait_for_the_next_window(people, monkeypatch, still_clock):
+def caches_of_their_own() -> list:
+    """The counter in process memory, and in Redis when the run has one: a database of this worker's own,
+    since parallel workers flush the shared one between tests."""
+    caches = [pytest.param({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, id="memory")]
+    if settings.REDIS_URL:
+        worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+        location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{10 + worker}"
+        caches.append(
+            pytest.param({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}, id="redis")
+        )
+    return caches
+
+
+@pytest.mark.parametrize("cache_settings", caches_of_their_own())
+def test_scans_past_the_check_in_rate_wait_for_the_next_window(people, monkeypatch, still_clock, cache_settings):
     monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "checkin", "3/min")
     event = event_of(people["own"])
     tickets = [checkin_token(confirmed(event, name=f"Guest {n}")) for n in range(4)]
     client = jwt_client(people["organizer_own"])
 
-    answers = [scan(client, event, ticket) for ticket in tickets]
+    with override_settings(CACHES={"default": cache_settings}):
+        cache.clear()
+        answers = [scan(client, event, ticket) for ticket in tickets]
 
     assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
     assert assert_problem(answers[3], 429) and 0 < int(answers[3]["Retry-After"]) <= 60

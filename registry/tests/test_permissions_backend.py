@@ -1,6 +1,7 @@
 """Permissions come from a person's groups and their own grants, read once per request in one query."""
 
 import pytest
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
 from registry.models import Role, User
@@ -33,3 +34,14 @@ def test_superusers_have_every_permission_and_inactive_people_none():
 
     assert superuser.has_perm("registry.delete_certificate")
     assert not fresh(inactive).has_perm("registry.add_attendance")
+
+
+def test_the_one_query_grants_exactly_what_djangos_own_backend_grants():
+    sync_role_groups()
+    person = UserFactory(in_roles=[Role.ORGANIZER, Role.MENTOR])
+    person.user_permissions.add(*Permission.objects.filter(codename__in=["delete_venue", "view_attendance"]))
+    nobody = UserFactory()
+
+    for user in (person, nobody):
+        assert fresh(user).get_all_permissions() == ModelBackend().get_all_permissions(fresh(user))
+    assert "registry.delete_venue" in fresh(person).get_all_permissions()

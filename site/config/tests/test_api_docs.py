@@ -115,3 +115,30 @@ def test_swagger_ui_loads_no_asset_from_a_cdn():
     assert page.status_code == 200
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_scan_answers_built_without_a_serializer_still_fit_the_documented_schema():
+    from registry.services.attendance import checkin_token
+    from registry.services.registrations import event_record_sync, registration_create
+    from registry.tests.api import jwt_client
+    from registry.tests.factories import StaffFactory, UserFactory, make_event
+
+    schema = api_schema()
+    event = make_event()
+    event_record_sync(page=event)
+    registration = registration_create(
+        page=event, email="asha@example.org", full_name="Asha Rao", user=UserFactory(email="asha@example.org")
+    )
+    client = jwt_client(StaffFactory())
+    url = f"/api/v1/checkin/events/{event.pk}/scan"
+    scans = [{"code": checkin_token(registration), "progress": True}, {"code": registration.code}, {"code": "NOPE"}]
+
+    answers = [client.post(url, body, format="json").json() for body in scans]
+
+    validator = Draft202012Validator(
+        {"$ref": "#/components/schemas/ScanResult", "components": as_json_schema(schema["components"])},
+        format_checker=formats,
+    )
+    assert [answer["outcome"] for answer in answers] == ["checked_in", "already_checked_in", "unknown"]
+    assert answers[0]["progress"] == {"confirmed": 1, "checked_in": 1}
+    assert [list(validator.iter_errors(answer)) for answer in answers] == [[], [], []]
