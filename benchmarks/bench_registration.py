@@ -36,8 +36,9 @@ def populate(people: int, capacity: int) -> None:
     """Runs in the benchmark's environment: one event and `people` signed-in account holders."""
     setup_django()
     from datetime import timedelta
+    from importlib import import_module
 
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.conf import settings
     from django.core import signing
     from django.core.management import call_command
     from django.urls import reverse
@@ -51,11 +52,12 @@ def populate(people: int, capacity: int) -> None:
     User.objects.bulk_create(
         [User(email=f"bench{n}@example.org", password="!", first_name="Bench", last_name=str(n)) for n in range(people)]
     )
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
     with open(os.environ["BENCH_SESSIONS"], "w") as out:
         out.write(reverse("cms:event_register", args=[page.pk]) + "\n")  # where the page's form posts
         out.write(signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time() - 60)) + "\n")
         for user in User.objects.filter(email__startswith="bench").order_by("pk"):
-            session = SessionStore()
+            session = SessionStore()  # the configured engine's, as signing in makes (cached too, with Redis)
             session["_auth_user_id"] = str(user.pk)
             session["_auth_user_backend"] = "registry.backends.AuthenticationBackend"
             session["_auth_user_hash"] = user.get_session_auth_hash()
@@ -242,9 +244,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    run("embedded defaults (SQLite, local memory)", base, args)
+    if not args.skip_sqlite:
+        run("embedded defaults (SQLite, local memory)", base, args)
     if services_up():
         database = "convene_bench_registration"
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", database], check=False)

@@ -121,37 +121,41 @@ def registration_create(
     if closed:
         raise DomainError(closed)
     record = event_record_for(page)
-    is_guest = user is None
+    if user is None:
+        seated = Status.AWAITING_CONFIRMATION
+        hold_expires_at = min(now + timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES), page.starts_at)
+    else:
+        seated, hold_expires_at = (Status.PENDING if record.requires_approval else Status.CONFIRMED), None
+    fields = {
+        "page_id": page.pk,
+        "user": user,
+        "email": email,
+        "full_name": full_name.strip(),
+        "phone": phone.strip(),
+        "attendance_mode": attendance_mode,
+        "answers": answers or {},
+        "created_at": now,
+    }
     try:
         with transaction.atomic():
-            hold_expires_at = None
-            if _take_seat(record):
-                if is_guest:
-                    status = Status.AWAITING_CONFIRMATION
-                    hold_expires_at = min(now + timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES), page.starts_at)
-                else:
-                    status = Status.PENDING if record.requires_approval else Status.CONFIRMED
-            elif record.waitlist_enabled:
-                status = Status.WAITLISTED
-            else:
-                raise DomainError("Sorry, this event is full.")
+            # The seat is taken last: the event's row stays locked from that UPDATE to the commit
+            # only, not across the inserts, so concurrent registrations queue for less time.
+            without_seat = transaction.savepoint()
             registration = Registration.objects.create(
-                page_id=page.pk,
-                user=user,
-                email=email,
-                full_name=full_name.strip(),
-                phone=phone.strip(),
-                attendance_mode=attendance_mode,
-                answers=answers or {},
-                status=status,
+                **fields,
+                status=seated,
                 code=_new_code(),
                 hold_expires_at=hold_expires_at,
-                created_at=now,
-                confirmed_at=now if status == Status.CONFIRMED else None,
+                confirmed_at=now if seated == Status.CONFIRMED else None,
             )
+            if not _take_seat(record):
+                transaction.savepoint_rollback(without_seat)
+                if not record.waitlist_enabled:
+                    raise DomainError("Sorry, this event is full.")
+                registration = Registration.objects.create(**fields, status=Status.WAITLISTED, code=_new_code())
     except IntegrityError as exc:
         # The person is registered already (or a concurrent request for them won): the unique
-        # constraint decides, and the seat taken above is rolled back with the failed insert.
+        # constraint decides, before any seat is taken.
         existing = Registration.objects.filter(page_id=page.pk, email=email, status__in=ACTIVE).first()
         if existing is None:
             raise
