@@ -8,6 +8,11 @@ account holders with sessions, gunicorn with production settings on a free loopb
 threads, each with a keep-alive connection, post every person's one-click registration once. Rate
 limits are switched off (RATELIMIT_ENABLE=0): the point is the seat lock, not the throttle. Prints
 registrations/s, confirmed/s, p50/p95 latency, and the overbooking count read back from the database.
+By default the clients post back to back (saturation): then latency is mostly queueing, since the mean is
+clients / throughput (Little's law). `--rate R` paces the arrivals instead, R a second across the same
+clients, and times each request from when it was due, so waiting for a free client counts too (no
+coordinated omission): that is the latency people see at a given load. Each worker is warmed first with
+`--warmup` uncounted posts that lack consent (they re-render with an error and register nobody).
 The naive way for comparison: read seats taken, then write (no lock), in one process, against the
 same database, counting the overbooking it allows. A timing report, not a test.
 """
@@ -110,22 +115,23 @@ def naive(people: int, capacity: int) -> None:
 
 
 def drive(
-    port: int, url: str, form_started: str, sessions: list[str], clients: int
+    port: int, url: str, form_started: str, sessions: list[str], clients: int, rate: float, consent: bool = True
 ) -> tuple[list[float], dict[int, int], float]:
-    work: queue.Queue[str] = queue.Queue()
-    for key in sessions:
-        work.put(key)
+    work: queue.Queue[tuple[int, str]] = queue.Queue()
+    for index, key in enumerate(sessions):
+        work.put((index, key))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
     csrf = "b" * 32
-    body = (f"csrfmiddlewaretoken={csrf}&full_name=Bench+Person&consent=on&form_started={form_started}").encode()
+    agreed = "&consent=on" if consent else ""
+    body = (f"csrfmiddlewaretoken={csrf}&full_name=Bench+Person{agreed}&form_started={form_started}").encode()
 
     def client() -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         while True:
             try:
-                key = work.get_nowait()
+                index, key = work.get_nowait()
             except queue.Empty:
                 break
             headers = {
@@ -133,7 +139,11 @@ def drive(
                 "Cookie": f"sessionid={key}; csrftoken={csrf}",
                 "Host": "127.0.0.1",
             }
-            started = time.perf_counter()
+            if rate:
+                started = begun + index / rate
+                time.sleep(max(0.0, started - time.perf_counter()))
+            else:
+                started = time.perf_counter()
             connection.request("POST", url, body=body, headers=headers)
             response = connection.getresponse()
             response.read()
@@ -143,13 +153,13 @@ def drive(
                 statuses[response.status] = statuses.get(response.status, 0) + 1
         connection.close()
 
-    started = time.perf_counter()
+    begun = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, statuses, time.perf_counter() - started
+    return latencies, statuses, time.perf_counter() - begun
 
 
 def run(label: str, env: dict, args) -> None:
@@ -201,7 +211,10 @@ def run(label: str, env: dict, args) -> None:
             except OSError:
                 time.sleep(0.2)
         url, form_started, *sessions = sessions_file.read_text().split()
-        latencies, statuses, elapsed = drive(port, url, form_started, sessions, args.clients)
+        # Warm every worker first (a server has been up for a while): forms without consent, which
+        # re-render with an error and register nobody.
+        drive(port, url, form_started, sessions[: args.warmup], args.workers * args.threads, 0, consent=False)
+        latencies, statuses, elapsed = drive(port, url, form_started, sessions, args.clients, args.rate)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -216,7 +229,8 @@ def run(label: str, env: dict, args) -> None:
     p95 = latencies[int(len(latencies) * 0.95) - 1] * 1000
     print(
         f"\n== {label}: {len(sessions)} people, capacity {args.capacity}, {args.clients} clients, "
-        f"{args.workers} gunicorn workers x {args.threads} threads"
+        f"{args.workers} gunicorn workers x {args.threads} threads, "
+        + (f"arrivals paced at {args.rate:g}/s" if args.rate else "back to back (saturation)")
     )
     print(f"  HTTP statuses          {dict(sorted(statuses.items()))}")
     print(f"  registrations/s        {len(latencies) / elapsed:8.1f}   ({len(latencies)} in {elapsed:.1f} s)")
@@ -244,6 +258,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--warmup", type=int, default=200, help="uncounted form posts without consent first")
+    parser.add_argument("--rate", type=float, default=0, help="registrations a second offered (0: back to back)")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
