@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from registry.models import Membership, Venue
+from registry.selectors import MANAGING_ROLES
 
 from .models import ACTIVE_STATUSES, BookingStatus, HallBooking
 
@@ -153,9 +154,9 @@ def week_start_of(day: date) -> date:
 def organizer_organization_ids(user) -> list[int]:
     """Organizations where `user` is an organizer or head."""
     return list(
-        Membership.objects.filter(
-            user=user, role__in=[Membership.Role.ORGANIZER, Membership.Role.HEAD], organization__is_active=True
-        ).values_list("organization_id", flat=True)
+        Membership.objects.filter(user=user, role__in=MANAGING_ROLES, organization__is_active=True).values_list(
+            "organization_id", flat=True
+        )
     )
 
 
