@@ -3,8 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import CreditEntry, EventRecord, Role, User
-from ..selectors import eligible_registrations
+from ..models import CreditEntry, EventRecord, User
+from ..selectors import eligible_registrations, sees_everything
 from .errors import DomainError
 
 
@@ -42,7 +42,7 @@ def can_decide_credit(actor: User, entry: CreditEntry) -> bool:
     """The person's mentor decides; staff admins may decide for anyone. Never one's own."""
     if actor.pk == entry.user_id:
         return False
-    if actor.is_superuser or actor.groups.filter(name=Role.STAFF_ADMIN).exists():
+    if sees_everything(actor):
         return True
     profile = getattr(entry.user, "student_profile", None)
     return profile is not None and profile.mentor_id == actor.pk
