@@ -1,5 +1,6 @@
 """Certificates: rendered in batches, stored with their hash, emailed, issued once, revoked with a reason."""
 
+import base64
 import hashlib
 import io
 from dataclasses import replace
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from registry import certificates as rendering
@@ -57,6 +59,14 @@ def pdf_text(content: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
+def image_of(data_uri: str) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(data_uri.split(",", 1)[1])))
+
+
+def pixels(image: Image.Image) -> list[int]:
+    return list(image.convert("L").get_flattened_data())
+
+
 def stored_pdfs() -> list[str]:
     return sorted(path.name for path in (Path(settings.MEDIA_ROOT) / "certificates").rglob("*.pdf"))
 
@@ -78,6 +88,20 @@ def test_a_batch_is_laid_out_once_and_split_into_one_pdf_per_holder_with_its_has
         assert f"http://testserver.example/certificates/verify/{person.code}/" in text.replace("\n", "")
         assert certificate.sha256 == hashlib.sha256(certificate.pdf).hexdigest()
     assert "Bilal" not in pdf_text(rendered[0].pdf)
+
+
+def test_each_holders_pdf_carries_only_its_own_qr_code_and_is_titled_for_them():
+    people = [replace(rendering.SAMPLE, code=f"OWN{i:08d}", name=f"Holder {i}") for i in range(3)]
+
+    rendered = rendering.render_pdfs(default_source(), people, signatory={})
+
+    for person, certificate in zip(people, rendered, strict=True):
+        reader = PdfReader(io.BytesIO(certificate.pdf))
+        [qr_code] = reader.pages[0].images
+        assert pixels(qr_code.image) == pixels(image_of(rendering.qr_data_uri(rendering.verify_url(person.code))))
+        assert reader.metadata.title == f"Certificate {person.code}: {person.event}"
+        assert reader.metadata.author == person.issuer
+        assert reader.trailer["/Root"]["/Lang"] == "en"
 
 
 def test_a_certificate_longer_than_a_page_keeps_all_its_pages_and_only_its_own():
