@@ -7,7 +7,8 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self):
-        from . import handlers, roles
+        from . import access, handlers, roles
 
         post_migrate.connect(roles.sync_after_migrate, sender=self)
         handlers.connect()
+        access.connect()

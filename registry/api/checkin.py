@@ -14,8 +14,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import selectors
-from ..models import Attendance, AttendanceMode, EventRecord, Registration, RegistrationStatus
+from .. import access, selectors
+from ..models import Attendance, AttendanceMode, Registration, RegistrationStatus
 from ..services import attendance
 from ..services.attendance import Outcome, checkin_token
 from .common import IsVerifiedStaff, LargePagination, StrictBooleanField, StrictCharField
@@ -37,9 +37,7 @@ class CheckinEventMixin:
         user = self.request.user
         if not user.has_perm("registry.add_attendance"):
             raise PermissionDenied("You may not check people in.")
-        page_id = self.kwargs["page_id"]
-        events = selectors.scope_to_organizations(EventRecord.objects.all(), user, "organization")
-        if not events.filter(page_id=page_id).exists():
+        if not access.manages_event(user, self.kwargs["page_id"]):
             raise Http404("No such event.")
 
 

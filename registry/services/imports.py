@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models.functions import Lower, Upper
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import access
 from ..models import Membership, MentorProfile, Organization, Role, StudentProfile, User
 from .invitations import users_invite
 
@@ -352,6 +353,7 @@ def people_write(people: list[Person], *, lookups: _Lookups, acting_user: User |
     _mentor_profiles_write(people, lookups, new_ids, history)
     _student_profiles_write(people, lookups, users, new_ids, history)
     users_invite(user_ids=[user.pk for user in created], kind="invitation")
+    access.forget(user.pk for user in users.values() if user.pk not in new_ids)  # roles, groups, memberships
     return users
 
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 
-from .. import otp
+from .. import access, otp
 from ..models import Facility, Membership, MentorProfile, Organization, Role, StudentProfile, User, Venue
 from .errors import DomainError
 
@@ -107,6 +107,7 @@ def user_unlock(*, user: User) -> int:
 
 
 def users_set_active(*, users, active: bool) -> int:
+    access.forget(users.values_list("pk", flat=True))
     return users.update(is_active=active)
 
 

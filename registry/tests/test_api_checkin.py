@@ -189,9 +189,7 @@ def caches_of_their_own() -> list:
     if settings.REDIS_URL:
         worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
         location = f"{settings.REDIS_URL.rsplit('/', 1)[0]}/{10 + worker}"
-        caches.append(
-            pytest.param({"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}, id="redis")
-        )
+        caches.append(pytest.param({"BACKEND": "config.cache.RedisCache", "LOCATION": location}, id="redis"))
     return caches
 
 

@@ -135,7 +135,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "convene",
         }
@@ -159,6 +159,11 @@ else:
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
     }
+
+# How long an API caller's identity, permissions and organizations are remembered (registry.access).
+# Writes drop them at once; this bounds changes made behind the ORM's back. Only with a shared cache:
+# a per-process one would not hear of changes made in other processes.
+ACCESS_CACHE_SECONDS = int(os.environ.get("ACCESS_CACHE_SECONDS", "60" if REDIS_URL else "0"))
 
 # --- Email ----------------------------------------------------------------
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL", "console:"))
@@ -305,7 +310,7 @@ def _api_rate(scope: str, default: str) -> str:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "registry.api.authentication.RememberingJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -11,7 +11,7 @@ PROBE = (
     "import json, django; from django.conf import settings as s; django.setup();"
     "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
     "'huey': s.HUEY['huey_class'], 'cache': s.CACHES['default']['BACKEND'], 'email': s.EMAIL_BACKEND,"
-    "'debug': s.DEBUG}))"
+    "'debug': s.DEBUG, 'access_cache_seconds': s.ACCESS_CACHE_SECONDS}))"
 )
 
 
@@ -33,6 +33,7 @@ def test_no_environment_means_embedded_defaults(tmp_path):
     assert loaded["name"] == str(tmp_path / "convene.sqlite3")
     assert loaded["huey"] == "huey.SqliteHuey"
     assert loaded["cache"].endswith("LocMemCache")
+    assert loaded["access_cache_seconds"] == 0, "a per-process cache would not hear of other processes' changes"
     assert loaded["email"] == "django.core.mail.backends.console.EmailBackend"
     assert loaded["debug"] is True
 
@@ -50,7 +51,8 @@ def test_urls_switch_to_postgresql_redis_and_smtp(tmp_path):
     assert loaded["db"] == "django.db.backends.postgresql"
     assert loaded["name"] == "convene"
     assert loaded["huey"] == "huey.PriorityRedisHuey"
-    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["cache"] == "config.cache.RedisCache"
+    assert loaded["access_cache_seconds"] == 60
     assert loaded["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert loaded["debug"] is False
 
