@@ -176,10 +176,12 @@ def run(label: str, env: dict, args) -> None:
         "EMAIL_URL": "dummy:",
         "BENCH_SESSIONS": str(sessions_file),
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'site'}",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "ERROR",  # not a "Bad Request" line for each warm-up post
     }
     here = [PYTHON, __file__]
     subprocess.run([*here, "--populate", str(args.people), str(args.capacity)], env=env, check=True)
+    # The page re-rendered with an error (the warm-up's answer) links hashed static files, as in production.
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
         [
@@ -213,7 +215,8 @@ def run(label: str, env: dict, args) -> None:
         url, form_started, *sessions = sessions_file.read_text().split()
         # Warm every worker first (a server has been up for a while): forms without consent, which
         # re-render with an error and register nobody.
-        drive(port, url, form_started, sessions[: args.warmup], args.workers * args.threads, 0, consent=False)
+        _, warm, _ = drive(port, url, form_started, sessions[: args.warmup], args.workers * args.threads, 0, False)
+        assert set(warm) == {400}, f"the warm-up should re-render the form with an error (400), got {warm}"
         latencies, statuses, elapsed = drive(port, url, form_started, sessions, args.clients, args.rate)
     finally:
         server.terminate()
