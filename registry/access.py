@@ -12,6 +12,7 @@ that write in bulk. A change made behind the ORM's back (raw SQL, a shell
 `update()`) is seen within ACCESS_CACHE_SECONDS.
 """
 
+import zlib
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -24,6 +25,8 @@ from . import selectors
 from .models import EventRecord, Membership, User
 
 _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields if field.attname != "password")
+# In the key, so entries written before a deploy that changed the person's columns are never read after it.
+_USER_FIELDS_TAG = format(zlib.crc32(" ".join(_USER_FIELDS).encode()), "x")
 _NO_EVENT = ()
 
 
@@ -32,7 +35,7 @@ def enabled() -> bool:
 
 
 def _person_key(user_id: int | str) -> str:
-    return f"access:person:{user_id}"
+    return f"access:person:{_USER_FIELDS_TAG}:{user_id}"
 
 
 def _event_key(page_id: int) -> str:

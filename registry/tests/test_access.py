@@ -184,3 +184,13 @@ def test_without_a_shared_cache_nothing_is_remembered(door, settings):
         assert scan_someone(event, client).json()["outcome"] == "checked_in"
 
     assert '"registry_user"' in tables_read(queries) and cache.get(access._person_key(organizer.pk)) is None
+
+
+def test_entries_written_for_other_columns_are_not_read_after_a_deploy(people, monkeypatch):
+    organizer = people["organizer_own"]
+    monkeypatch.setattr(access, "_USER_FIELDS_TAG", "columns-before-the-deploy")
+    access.remember(organizer)
+    assert access.cached_user(organizer.pk) is not None
+    monkeypatch.undo()
+
+    assert access.cached_user(organizer.pk) is None
