@@ -71,8 +71,8 @@ def remember(user: User) -> None:
 def managed_organization_ids(user: User) -> frozenset[int]:
     """The organizations this person organizes or heads; read once per request at most."""
     if not hasattr(user, "_managed_organization_ids"):
-        memberships = Membership.objects.filter(user=user, role__in=selectors.MANAGING_ROLES)
-        user._managed_organization_ids = frozenset(memberships.values_list("organization_id", flat=True))
+        managed = selectors.organization_ids_managed_by(user).values_list("organization_id", flat=True)
+        user._managed_organization_ids = frozenset(managed)
     return user._managed_organization_ids
 
 
@@ -94,7 +94,8 @@ def manages_event(user: User, page_id: int) -> bool:
 def _drop(keys: list[str]) -> None:
     if enabled() and keys:
         cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        if transaction.get_connection().in_atomic_block:  # outside one, on_commit would just repeat it now
+            transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def forget(user_ids: Iterable[int]) -> None:
