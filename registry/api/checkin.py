@@ -69,6 +69,7 @@ OUTCOMES = [
     Outcome.ALREADY,
     Outcome.WRONG_EVENT,
     Outcome.WRONG_SESSION,
+    Outcome.EXPIRED,
     Outcome.NOT_CONFIRMED,
     Outcome.UNKNOWN,
     Outcome.FORGED,
@@ -107,9 +108,9 @@ class Scan(CheckinEventMixin, generics.GenericAPIView):
         summary="Scan a ticket: admit once, or say why not",
         description=(
             "Answers 200 for every scan that was understood; `outcome` says what happened: `checked_in` (admit), "
-            "`already_checked_in`, `wrong_event`, `wrong_session`, `not_confirmed` (cancelled, waitlisted…), "
-            "`unknown` or `forged`. Only `checked_in` has `admitted: true`; a ticket is admitted at most once per "
-            "session, even when two phones scan it at the same instant."
+            "`already_checked_in`, `wrong_event`, `wrong_session`, `expired` (the event ended), `not_confirmed` "
+            "(cancelled, waitlisted…), `unknown` or `forged`. Only `checked_in` has `admitted: true`; a ticket is "
+            "admitted at most once per session, even when two phones scan it at the same instant."
         ),
         responses=ScanResultSerializer,
         examples=[

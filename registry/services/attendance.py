@@ -1,7 +1,9 @@
 """Check-in: one answer per scan, and never two admissions for one registration and session."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ class Outcome:
     ALREADY = "already_checked_in"
     WRONG_EVENT = "wrong_event"
     WRONG_SESSION = "wrong_session"
+    EXPIRED = "expired"
     NOT_CONFIRMED = "not_confirmed"
     UNKNOWN = "unknown"
     FORGED = "forged"
@@ -57,7 +60,11 @@ def check_in(
     session: int = Attendance.WHOLE_EVENT,
     method: str = Attendance.Method.SCAN,
 ) -> CheckInResult:
-    """Admit the holder of `scanned` to an event (or one of its sessions), or say exactly why not."""
+    """Admit the holder of `scanned` to an event (or one of its sessions), or say exactly why not.
+
+    Door scans close a while after the event ends (a ticket is not a pass for ever); an attendance
+    sheet uploaded afterwards (`Method.UPLOAD`) still records who came.
+    """
     code = _code_from(scanned)
     if code is None:
         return CheckInResult(Outcome.FORGED, "This code has been tampered with or was not issued by us.")
@@ -68,8 +75,13 @@ def check_in(
     if registration.page_id != page_id:
         other = EventRecord.objects.filter(page_id=registration.page_id).values_list("title", flat=True).first()
         return CheckInResult(Outcome.WRONG_EVENT, f"This registration is for another event: {other}.", registration)
-    if session != Attendance.WHOLE_EVENT and session not in EventRecord.objects.get(page_id=page_id).session_ids:
+    ends_at, session_ids = EventRecord.objects.values_list("ends_at", "session_ids").get(page_id=page_id)
+    if session != Attendance.WHOLE_EVENT and session not in session_ids:
         return CheckInResult(Outcome.WRONG_SESSION, "That session does not belong to this event.", registration)
+    closes_at = ends_at + timedelta(minutes=settings.CHECKIN_CLOSES_AFTER_END_MINUTES)
+    if method != Attendance.Method.UPLOAD and timezone.now() > closes_at:
+        ended = timezone.localtime(ends_at).strftime("%d %b %Y at %H:%M")
+        return CheckInResult(Outcome.EXPIRED, f"This ticket has expired: the event ended on {ended}.", registration)
     if registration.status != RegistrationStatus.CONFIRMED:
         return CheckInResult(
             Outcome.NOT_CONFIRMED,

@@ -1,5 +1,6 @@
-"""Fixtures shared by every app's tests (loaded with `-p registry.tests.plugin`)."""
+"""Fixtures shared by every app's tests (loaded with `-p registry.tests.plugin`), real headless Chromium included."""
 
+import os
 import shutil
 
 import pytest
@@ -35,3 +36,49 @@ def still_clock():
     """The clock stands still, so a rate limit's fixed minute window cannot roll over halfway through a test."""
     with time_machine.travel(timezone.now(), tick=False):
         yield
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium_args() -> list[str]:
+    """Extra Chromium switches; a test module overrides this (a fake camera, say)."""
+    return []
+
+
+@pytest.fixture
+def browser_page(chromium_args):
+    """A Playwright page in Debian's Chromium (never a downloaded browser).
+
+    Playwright's sync API runs an event loop in this thread, which trips Django's async-unsafe guard for the
+    ORM calls tests make around it; the guard is lifted for the test only.
+    """
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS + chromium_args
+            )
+            context = browser.new_context(accept_downloads=True)
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+            context.close()
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

@@ -4,8 +4,10 @@
 
 import os
 import threading
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -67,6 +69,18 @@ def test_every_refusal_has_the_staff_pages_reason(people):
     }
 
     assert {name: r.json()["outcome"] for name, r in outcomes.items()} == {name: name for name in outcomes}
+    assert not Attendance.objects.exists()
+
+
+def test_a_ticket_scanned_long_after_its_event_ended_has_expired(people):
+    event = event_of(people["own"])
+    registration = confirmed(event)
+
+    with time_machine.travel(event.ends_at + timedelta(days=1), tick=False):
+        answer = scan(jwt_client(people["staff_admin"]), event, checkin_token(registration))
+
+    assert answer.status_code == 200
+    assert answer.json()["outcome"] == "expired" and answer.json()["admitted"] is False
     assert not Attendance.objects.exists()
 
 

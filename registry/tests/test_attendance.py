@@ -1,11 +1,14 @@
 """Check-in: every answer the door staff rely on, the eligibility rule, and bulk upload."""
 
 import threading
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import override_settings
 
 from registry import otp
 from registry.models import Attendance, Membership, RegistrationStatus
@@ -64,6 +67,40 @@ def test_bad_scans_are_refused_with_a_reason(make_scan, outcome):
     assert result.outcome == outcome
     assert not result.admitted
     assert Attendance.objects.count() == 0
+
+
+def after_the_end_of(event, by: timedelta):
+    """The clock at `by` after the event's end (it was registered for while still upcoming)."""
+    return time_machine.travel(event.ends_at + by, tick=False)
+
+
+@override_settings(CHECKIN_CLOSES_AFTER_END_MINUTES=120)
+def test_a_ticket_expires_at_the_door_some_time_after_its_event_ends():
+    event = make_event()
+    registration = confirmed(event)
+
+    with after_the_end_of(event, timedelta(minutes=119)):
+        latecomer = attendance.check_in(page_id=event.pk, scanned=checkin_token(registration), actor=None)
+    Attendance.objects.all().delete()
+    with after_the_end_of(event, timedelta(minutes=121)):
+        too_late = attendance.check_in(page_id=event.pk, scanned=checkin_token(registration), actor=None)
+
+    assert latecomer.outcome == Outcome.CHECKED_IN
+    assert too_late.outcome == Outcome.EXPIRED and not too_late.admitted
+    assert too_late.message.startswith("This ticket has expired: the event ended on ")
+    assert not Attendance.objects.exists()
+
+
+def test_an_attendance_sheet_uploaded_after_the_event_still_records_who_came():
+    event = make_event()
+    registration = confirmed(event)
+
+    with after_the_end_of(event, timedelta(days=2)):
+        result = attendance.check_in(
+            page_id=event.pk, scanned=registration.code, actor=None, method=Attendance.Method.UPLOAD
+        )
+
+    assert result.outcome == Outcome.CHECKED_IN
 
 
 def test_cancelled_and_waitlisted_people_are_not_admitted():

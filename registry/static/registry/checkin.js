@@ -43,13 +43,29 @@
     input.focus();
   });
 
+  function cameraUnavailable(reason) {
+    answer.className = "answer bad";
+    answer.textContent = reason + " Type the code instead.";
+  }
+
   document.getElementById("start-camera").addEventListener("click", async function () {
+    const button = this;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      answer.className = "answer bad";
-      answer.textContent = "This browser cannot use the camera here (it needs HTTPS). Type the code instead.";
+      cameraUnavailable("This browser cannot use the camera here (it needs HTTPS).");
       return;
     }
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    } catch (error) {
+      cameraUnavailable(
+        error.name === "NotAllowedError"
+          ? "The camera was not allowed. Allow it in the browser's site settings to scan."
+          : "No camera could be opened."
+      );
+      return;
+    }
+    button.hidden = true; // one scanning loop per page
     video.srcObject = stream;
     video.hidden = false;
     await video.play();

@@ -292,6 +292,8 @@ WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "24"))
 REMINDER_OFFSETS_MINUTES = [int(m) for m in env_list("REMINDER_OFFSETS_MINUTES", "1440,60")]
 FOLLOW_UP_DELAY_MINUTES = int(os.environ.get("FOLLOW_UP_DELAY_MINUTES", "60"))
 REGISTRATION_MIN_FILL_SECONDS = 3
+# A ticket admits at the door until this long after its event ends; later scans are refused as expired.
+CHECKIN_CLOSES_AFTER_END_MINUTES = int(os.environ.get("CHECKIN_CLOSES_AFTER_END_MINUTES", "120"))
 # django-ratelimit's switch; benchmarks that measure the seat lock, not the throttle, turn it off.
 RATELIMIT_ENABLE = os.environ.get("RATELIMIT_ENABLE", "1") == "1"
 # Per IP and per email address, in the seeds' minute/hour/day windows.
