@@ -19,6 +19,7 @@ from django.utils import timezone
 from .. import certificates as rendering
 from ..emails import branding
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, User
+from ..selectors import eligible_registrations
 from .errors import DomainError
 from .registrations import CODE_ALPHABET
 
@@ -73,6 +74,12 @@ def certificate_batch_start(*, page_id: int, actor: User | None = None) -> Certi
     if active is not None:
         return active
     total = rendering.registrations_to_certify(page_id).count()
+    if not total and not eligible_registrations(page_id).exists():
+        rule = f"at least {record.attendance_threshold}% of its sessions" if record.session_ids else "checking in"
+        raise DomainError(
+            f"Nobody at this event has earned a certificate yet (the rule is {rule}): "
+            "check people in or upload the attendance sheet first."
+        )
     if not total:
         raise DomainError("Everyone eligible at this event already has a certificate.")
     batch = CertificateBatch.objects.create(page_id=page_id, requested_by=actor, total=total)

@@ -165,6 +165,16 @@ def test_issuing_certifies_eligible_attendees_only_stores_each_pdf_with_its_hash
     assert f"http://testserver.example/certificates/verify/{certificate.code}/" in message.body
 
 
+def test_an_event_nobody_attended_says_what_is_missing_instead_of_issuing():
+    event = held(make_event())
+    register(event, attended=False)
+
+    with pytest.raises(DomainError, match="Nobody at this event has earned a certificate yet .the rule is checking in"):
+        service.certificate_batch_start(page_id=event.pk)
+
+    assert not CertificateBatch.objects.exists()
+
+
 def test_issuing_again_adds_only_people_without_a_certificate_and_never_emails_twice(
     django_capture_on_commit_callbacks,
 ):
