@@ -9,7 +9,7 @@ from . import certificates as rendering
 from . import emails, selectors
 from .models import CertificateBatch, Registration
 from .services import certificates as certificate_services
-from .services import registrations
+from .services import credits, registrations
 
 
 @db_task(retries=3, retry_delay=30)
@@ -64,3 +64,8 @@ def start_certificate_render_server() -> None:
 @db_periodic_task(crontab(minute="*/5"))
 def issue_due_certificates() -> int:
     return len(certificate_services.certificates_issue_due())
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def award_due_credits() -> int:
+    return credits.credits_award_due()

@@ -1,5 +1,7 @@
 """The credit ledger: attendance earns pending points; a mentor (or staff admin) decides."""
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,6 +38,26 @@ def credits_award_for_event(*, page_id: int) -> int:
         except IntegrityError:
             continue  # another run awarded this registration meanwhile
     return created
+
+
+AWARD_LOOKBACK = timedelta(days=30)
+
+
+def credits_award_due(*, now=None) -> int:
+    """The periodic sweep: pending points for everyone who qualified at an event that ended recently.
+
+    Attendance sheets uploaded after the event are picked up by the next run; the award itself
+    is once-only per registration, so reruns create nothing twice.
+    """
+    now = now or timezone.now()
+    ended = EventRecord.objects.filter(
+        is_cancelled=False,
+        credit_category__isnull=False,
+        credit_points__gt=0,
+        ends_at__lte=now,
+        ends_at__gt=now - AWARD_LOOKBACK,
+    )
+    return sum(credits_award_for_event(page_id=page_id) for page_id in ended.values_list("page_id", flat=True))
 
 
 def can_decide_credit(actor: User, entry: CreditEntry) -> bool:

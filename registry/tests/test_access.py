@@ -51,7 +51,7 @@ def test_a_remembered_caller_is_not_read_again(door):
 
     read = tables_read(queries)
     assert '"registry_user"' not in read and '"auth_permission"' not in read
-    assert '"registry_membership"' not in read and '"registry_eventrecord"' not in read
+    assert '"registry_membership"' not in read and '"registry_eventrecord"."organization_id"' not in read
     assert '"registry_registration"' in read, "the scan itself still reads the ticket"
 
 

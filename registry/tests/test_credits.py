@@ -1,6 +1,9 @@
 """The credit ledger: attendance earns pending points; mentors decide within category limits."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 
 from registry.models import Attendance, CreditCategory, CreditEntry, Role, StudentProfile
@@ -47,6 +50,22 @@ def test_attendance_meeting_the_rule_creates_one_pending_entry(category):
     assert credits.credits_award_for_event(page_id=event.pk) == 0
     entry = CreditEntry.objects.get()
     assert (entry.user, entry.points, entry.status) == (student, 10, CreditEntry.Status.PENDING)
+
+
+def test_the_sweep_awards_pending_points_once_after_the_event_ends(category):
+    student, _ = student_with_mentor()
+    event = make_event(credit_category_id=category.pk, credit_points=4)
+    elsewhere = make_event(title="No credits here")
+    attended(event, student)
+    attended(elsewhere, student)
+
+    before_the_end = credits.credits_award_due()
+    with time_machine.travel(event.ends_at + timedelta(minutes=5), tick=False):
+        first, again = credits.credits_award_due(), credits.credits_award_due()
+
+    assert (before_the_end, first, again) == (0, 1, 0)
+    entry = CreditEntry.objects.get(user=student)
+    assert (entry.points, entry.status, entry.registration.page_id) == (4, CreditEntry.Status.PENDING, event.pk)
 
 
 def test_the_mentor_approves_and_the_balance_shows_it(category):

@@ -52,3 +52,27 @@ def test_demo_staff_gets_past_otp_with_a_printed_backup_code(client):
 
     assert response.status_code == 302
     assert client.get("/staff/").status_code == 200
+
+
+def test_the_demo_gives_the_back_office_a_day_of_work(django_capture_on_commit_callbacks):
+    from django.core import mail
+    from django.utils import timezone
+
+    from registry.certificates import registrations_to_certify
+    from registry.models import Attendance, CreditEntry, EventRecord, Registration
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    now = timezone.now()
+    confirmed = Registration.objects.filter(status="confirmed")
+    with_registrations = EventRecord.objects.filter(page_id__in=Registration.objects.values("page_id"))
+    happening = with_registrations.get(starts_at__lte=now, ends_at__gt=now)
+    ended = with_registrations.get(ends_at__lt=now)
+    at_the_door = Attendance.objects.filter(registration__page_id=happening.page_id)
+
+    assert confirmed.filter(page_id=happening.page_id).count() == 24
+    assert at_the_door.count() == 8  # the other 16 are waiting at the check-in page
+    assert registrations_to_certify(ended.page_id).count() == 20  # four did not come
+    assert CreditEntry.objects.filter(status="pending", user__email="student@convene.local").exists()
+    attendees = {registration.email for registration in Registration.objects.all()}
+    assert not [m for m in mail.outbox if attendees & set(m.to)]  # emailed when they registered, not at start-up

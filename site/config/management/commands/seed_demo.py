@@ -2,15 +2,20 @@ from django.core.management.base import BaseCommand
 
 from approvals import demo as approvals_demo
 from cms import demo as cms_demo
+from cms import demo_activity
 from registry import demo as registry_demo
 
 
 class Command(BaseCommand):
-    help = "Load demo organizations, halls, users of every role and the public site. Safe to run again."
+    help = (
+        "Load demo organizations, halls, users of every role, the public site and a day of registrations, "
+        "check-ins and credits. Safe to run again."
+    )
 
     def handle(self, *args, **options):
         logins = registry_demo.seed()
         cms_demo.seed()
+        demo_activity.seed()
         approvals_demo.seed()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
         self.stdout.write(f"Every demo account's password: {registry_demo.DEMO_PASSWORD}")
