@@ -27,7 +27,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.files.base import ContentFile  # noqa: E402
-from django.core.files.storage import default_storage  # noqa: E402
+from django.core.files.storage import storages  # noqa: E402
 
 from registry import certificates  # noqa: E402
 from registry.services.certificates import CHUNK_SIZE  # noqa: E402
@@ -92,7 +92,7 @@ def main() -> None:
     for rendered in certificates.render_chunks(source, chunks, signatory=signatory, processes=processes):
         for certificate in rendered:
             assert hashlib.sha256(certificate.pdf).hexdigest() == certificate.sha256
-            default_storage.save(f"certificates/{certificate.code}.pdf", ContentFile(certificate.pdf))
+            storages["certificates"].save(f"certificates/{certificate.code}.pdf", ContentFile(certificate.pdf))
             stored += 1
     total = time.perf_counter() - started
     print(

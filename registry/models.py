@@ -1,6 +1,7 @@
 """The system of record: people, organizations, venues."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -521,6 +522,11 @@ class CertificateTemplate(models.Model):
         return self.name
 
 
+def certificate_storage():
+    """Issued PDFs live in their own storage, which nothing serves by URL (see settings.STORAGES)."""
+    return storages["certificates"]
+
+
 class Certificate(models.Model):
     registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="certificate")
     code = models.CharField(max_length=24, unique=True)
@@ -532,7 +538,7 @@ class Certificate(models.Model):
     credit_category = models.ForeignKey(CreditCategory, on_delete=models.PROTECT, null=True, blank=True)
     issuer = models.CharField(max_length=200)
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, null=True, related_name="+")
-    pdf = models.FileField(upload_to="certificates/%Y/%m/", blank=True)
+    pdf = models.FileField(upload_to="certificates/%Y/%m/", storage=certificate_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     issued_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)

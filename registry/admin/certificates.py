@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -122,13 +122,25 @@ class CertificateAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "holder_name", "registration__email", "event_title"]
     date_hierarchy = "issued_at"
     list_select_related = ["registration"]
-    readonly_fields = [field.name for field in Certificate._meta.fields]
+    exclude = ["pdf"]  # shown as `pdf_link`: the file has no public URL
+    readonly_fields = [field.name for field in Certificate._meta.fields if field.name != "pdf"] + ["pdf_link"]
     actions = ["revoke"]
 
     def get_queryset(self, request):
         return scope_to_organizations(
             super().get_queryset(request), request.user, "registration__page__event_record__organization"
         )
+
+    def get_urls(self):
+        pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="registry_certificate_pdf")
+        return [pdf, *super().get_urls()]
+
+    def pdf_view(self, request, pk: int) -> FileResponse:
+        """The issued PDF, for staff who may see this certificate (their organizations' only)."""
+        certificate = get_object_or_404(self.get_queryset(request).exclude(pdf=""), pk=pk)
+        if not self.has_view_permission(request, certificate):
+            raise PermissionDenied
+        return FileResponse(certificate.pdf.open("rb"), filename=f"certificate-{certificate.code}.pdf")
 
     def has_add_permission(self, request):
         return False
@@ -157,7 +169,9 @@ class CertificateAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="PDF")
     def pdf_link(self, obj):
-        return format_html('<a href="{}">PDF</a>', obj.pdf.url) if obj.pdf else "—"
+        if not obj.pdf:
+            return "—"
+        return format_html('<a href="{}">PDF</a>', reverse("admin:registry_certificate_pdf", args=[obj.pk]))
 
     @admin.action(description="Revoke selected certificates…", permissions=["revoke"])
     def revoke(self, request, queryset):

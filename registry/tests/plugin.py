@@ -17,6 +17,7 @@ def _clean_cache_and_media():
     yield
     cache.clear()
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    shutil.rmtree(settings.PRIVATE_MEDIA_ROOT, ignore_errors=True)
 
 
 @pytest.fixture

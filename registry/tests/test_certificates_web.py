@@ -3,6 +3,7 @@
 import hashlib
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -296,7 +297,22 @@ def test_organizers_see_only_their_organizations_certificates(client, django_cap
     staff_client(client, membership.user)
 
     listing = client.get("/staff/registry/certificate/")
+    our_pdf = client.get(f"/staff/registry/certificate/{ours.pk}/pdf/")
 
     assert listing.status_code == 200
     assert ours.code.encode() in listing.content
     assert others.code.encode() not in listing.content
+    assert our_pdf.status_code == 200 and hashlib.sha256(b"".join(our_pdf.streaming_content)).hexdigest() == ours.sha256
+    assert client.get(f"/staff/registry/certificate/{others.pk}/pdf/").status_code == 404
+
+
+def test_issued_pdfs_are_never_in_the_public_media_folder(client, django_capture_on_commit_callbacks, settings):
+    [certificate] = certified(django_capture_on_commit_callbacks, UserFactory())
+    staff_client(client)
+
+    listing = client.get("/staff/registry/certificate/").content.decode()
+
+    assert not (Path(settings.MEDIA_ROOT) / certificate.pdf.name).exists()
+    assert (Path(settings.PRIVATE_MEDIA_ROOT) / certificate.pdf.name).exists()
+    assert f'href="/staff/registry/certificate/{certificate.pk}/pdf/"' in listing
+    assert settings.MEDIA_URL not in listing

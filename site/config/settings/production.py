@@ -13,6 +13,12 @@ if SECRET_KEY.startswith("dev-only") and not os.environ.get("CONVENE_ALLOW_DEV_S
 
 STORAGES = {
     "default": {"BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    # CERTIFICATE_STORAGE: a private bucket's storage class (no public read), configured by its own settings.
+    "certificates": (
+        {"BACKEND": os.environ["CERTIFICATE_STORAGE"]}
+        if os.environ.get("CERTIFICATE_STORAGE")
+        else STORAGES["certificates"]  # noqa: F405
+    ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]  # noqa: F405
