@@ -12,19 +12,13 @@ on one process. A timing report, not a test.
 """
 
 import argparse
-import os
-import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-SCRATCH = tempfile.mkdtemp(prefix="convene-bench-issue-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ.setdefault("CONVENE_VAR_DIR", SCRATCH)  # the SQLite database, the Huey queue and the PDFs are throwaway
-os.environ.setdefault("EMAIL_URL", "dummy:")
+from harness import scratch_environment, throwaway_database
+
+SCRATCH = scratch_environment("convene-bench-issue-")
 
 
 def event_with_attendees(count: int, title: str):
@@ -80,16 +74,11 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.files.storage import storages
-    from django.db import connection
 
     from registry import certificates
     from registry.services import certificates as service
 
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(SCRATCH, "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database(SCRATCH) as vendor:
         certificates.render_pdfs(
             certificates.TemplateSource(*certificates.default_template_source()), [certificates.SAMPLE]
         )  # fonts and caches, as in a worker that has issued before
@@ -114,8 +103,6 @@ def main() -> None:
             f"  naive, one document each on one process: {naive:.1f} s for {naive_issued} "
             f"-> about {projected:,.0f} s for {args.attendees:,} ({projected / elapsed:.1f}x the batched job)"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -12,17 +12,11 @@ row by row) and extrapolates to the full file. A timing report, not a test: noth
 
 import argparse
 import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "site")]
-SCRATCH = tempfile.mkdtemp(prefix="convene-bench-import-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-os.environ.setdefault("CONVENE_VAR_DIR", SCRATCH)  # the SQLite database and the Huey queue are throwaway
-os.environ.setdefault("EMAIL_URL", "dummy:")
+from harness import scratch_environment, throwaway_database
+
+SCRATCH = scratch_environment("convene-bench-import-")
 
 HEADERS = ["email", "first_name", "last_name", "role", "organization", "membership_role", "usn", "department"]
 HEADERS += ["semester", "employee_id", "mentor_email"]
@@ -79,17 +73,12 @@ def main() -> None:
 
     django.setup()
     import tablib
-    from django.db import connection
 
     from registry import services
     from registry.models import User
     from registry.resources import PersonResource
 
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = os.path.join(SCRATCH, "bench.sqlite3")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database(SCRATCH) as vendor:
         services.organization_upsert(name="Coding Club", kind="club")
         services.organization_upsert(name="Department of CSE", kind="department")
         staff, _ = services.user_upsert(email="bench-admin@example.edu", roles=["staff_admin"])
@@ -125,8 +114,6 @@ def main() -> None:
             f"  naive, row by row with hashing: {naive:6.2f} s for {args.naive_sample} rows "
             f"-> about {projected:,.0f} s for {args.rows:,} ({projected / commit:,.0f}x the commit)"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

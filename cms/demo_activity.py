@@ -10,6 +10,7 @@ people registered, so the worker does not mail the demo crowd when it starts.
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from registry.models import Attendance, EventRecord, Registration, SentEmail, User
@@ -27,13 +28,10 @@ GUESTS = [
 CROWD = 24
 
 
-def _bookable(events, size: int):
-    """Events that can seat the whole demo crowd without approval."""
-    return [
-        page
-        for page in events.filter(is_cancelled=False, requires_approval=False)
-        if page.capacity is None or page.capacity >= size
-    ]
+def _bookable(events, size: int) -> EventPage | None:
+    """The latest event that can seat the whole demo crowd without approval."""
+    seats = Q(capacity__isnull=True) | Q(capacity__gte=size)
+    return events.filter(seats, is_cancelled=False, requires_approval=False).order_by("-starts_at").first()
 
 
 def _crowd_registers(page: EventPage, *, when) -> list[Registration]:
@@ -61,26 +59,24 @@ def seed() -> None:
     if Registration.objects.exists():
         return
     now = timezone.now()
-    live = EventPage.objects.live().order_by("-starts_at")
+    live = EventPage.objects.live()
     happening = _bookable(live.filter(starts_at__lte=now, ends_at__gt=now, venue__isnull=False), CROWD)
     ended = _bookable(
         live.filter(ends_at__lte=now - timedelta(days=1), credit_category__isnull=False, credit_points__gt=0), CROWD
     )
     door = User.objects.get(email="organizer@convene.local")
     if happening:
-        page = happening[0]
-        for registration in _crowd_registers(page, when=page.starts_at - timedelta(days=3))[::3]:
-            attendance.check_in(page_id=page.pk, scanned=registration.code, actor=door)
+        for registration in _crowd_registers(happening, when=happening.starts_at - timedelta(days=3))[::3]:
+            attendance.check_in(page_id=happening.pk, scanned=registration.code, actor=door)
     if ended:
-        page = ended[0]
-        sessions = EventRecord.objects.get(page_id=page.pk).session_ids or [Attendance.WHOLE_EVENT]
-        for registration in _crowd_registers(page, when=page.starts_at - timedelta(days=5))[:-4]:
+        sessions = EventRecord.objects.get(page_id=ended.pk).session_ids or [Attendance.WHOLE_EVENT]
+        for registration in _crowd_registers(ended, when=ended.starts_at - timedelta(days=5))[:-4]:
             for session in sessions:  # the attendance sheet, uploaded after the event
                 attendance.check_in(
-                    page_id=page.pk,
+                    page_id=ended.pk,
                     scanned=registration.code,
                     actor=door,
                     session=session,
                     method=Attendance.Method.UPLOAD,
                 )
-        credits.credits_award_for_event(page_id=page.pk)
+        credits.credits_award_for_event(page_id=ended.pk)
