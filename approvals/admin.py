@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path
-from simple_history.admin import SimpleHistoryAdmin
 
+from registry.admin.base import ReadOnlyAdmin
 from registry.admin.people import HistoryImportExportAdmin
+from registry.selectors import managed_organization_ids
 from registry.services import DomainError
 
 from . import admin_views, resources, selectors, services
@@ -41,6 +42,9 @@ class HallBookingAdmin(HistoryImportExportAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -48,7 +52,7 @@ class HallBookingAdmin(HistoryImportExportAdmin):
         return selectors.is_hall_admin(request.user)
 
     def has_decide_permission(self, request):
-        return selectors.is_hall_admin(request.user) or bool(selectors.organizer_organization_ids(request.user))
+        return selectors.is_hall_admin(request.user) or bool(managed_organization_ids(request.user))
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -125,7 +129,7 @@ class HallBookingAdmin(HistoryImportExportAdmin):
 
 
 @admin.register(BookingSeries)
-class BookingSeriesAdmin(SimpleHistoryAdmin):
+class BookingSeriesAdmin(ReadOnlyAdmin):
     list_display = ["title", "frequency", "first_starts_at", "until", "organization", "requester"]
     list_filter = ["frequency", "organization"]
     list_select_related = ["organization", "requester"]
@@ -136,13 +140,7 @@ class BookingSeriesAdmin(SimpleHistoryAdmin):
         series = super().get_queryset(request)
         if selectors.is_hall_admin(request.user):
             return series
-        return series.filter(organization_id__in=selectors.organizer_organization_ids(request.user))
+        return series.filter(organization_id__in=managed_organization_ids(request.user))
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,8 +12,8 @@ from django.db.models import BigIntegerField, Exists, F, Func, OuterRef, Q, Quer
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from registry.models import Membership, Venue
-from registry.selectors import MANAGING_ROLES
+from registry.models import Venue
+from registry.selectors import managed_organization_ids
 
 from .models import ACTIVE_STATUSES, BookingStatus, HallBooking
 
@@ -151,15 +151,6 @@ def week_start_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def organizer_organization_ids(user) -> list[int]:
-    """Organizations where `user` is an organizer or head."""
-    return list(
-        Membership.objects.filter(user=user, role__in=MANAGING_ROLES, organization__is_active=True).values_list(
-            "organization_id", flat=True
-        )
-    )
-
-
 def is_hall_admin(user) -> bool:
     """Hall admins decide on bookings for every hall: superusers and holders of `decide_hallbooking`."""
     return bool(user and user.is_active and (user.is_superuser or user.has_perm("approvals.decide_hallbooking")))
@@ -172,7 +163,7 @@ def bookings_visible_to(user) -> QuerySet:
     )
     if is_hall_admin(user):
         return bookings
-    organizations = organizer_organization_ids(user)
+    organizations = managed_organization_ids(user)
     return bookings.filter(
         Q(organization_id__in=organizations) | Q(venue__managed_by_id__in=organizations) | Q(requester=user)
     )
@@ -182,7 +173,7 @@ def bookings_waiting_for(user) -> QuerySet:
     """Requests this user may decide: every hall for hall admins, halls their organizations manage otherwise."""
     waiting = HallBooking.objects.filter(status=BookingStatus.REQUESTED).exclude(requester=user)
     if not is_hall_admin(user):
-        waiting = waiting.filter(venue__managed_by_id__in=organizer_organization_ids(user))
+        waiting = waiting.filter(venue__managed_by_id__in=managed_organization_ids(user))
     return waiting.select_related("venue", "primary_venue", "secondary_venue", "organization", "requester").order_by(
         "created_at", "pk"
     )

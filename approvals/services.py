@@ -15,8 +15,10 @@ from dateutil import rrule
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from registry.actors import person
 from registry.models import Organization, User, Venue
-from registry.services import DomainError
+from registry.selectors import managed_organization_ids
+from registry.services import DomainError, NotAllowed
 
 from . import selectors, tasks
 from .models import ACTIVE_STATUSES, NO_OVERLAP_CONSTRAINT, BookingSeries, BookingStatus, Frequency, HallBooking
@@ -70,30 +72,30 @@ def _ensure_can_request(requester: User, organization: Organization | None) -> N
     if selectors.is_hall_admin(requester):
         return
     if organization is None:
-        raise DomainError("Choose the organization you are booking for.")
-    if organization.pk not in selectors.organizer_organization_ids(requester):
-        raise DomainError(f"Only organizers of {organization.name} can book halls for it.")
+        raise NotAllowed("Choose the organization you are booking for.")
+    if organization.pk not in managed_organization_ids(requester):
+        raise NotAllowed(f"Only organizers of {organization.name} can book halls for it.")
 
 
 def _ensure_can_decide(booking: HallBooking, actor: User) -> None:
-    if booking.requester_id == actor.pk:
-        raise DomainError("You cannot decide on your own request; another approver must.")
+    if actor.pk is not None and booking.requester_id == actor.pk:
+        raise NotAllowed("You cannot decide on your own request; another approver must.")
     if selectors.is_hall_admin(actor):
         return
     managed_by = booking.venue.managed_by_id
-    if managed_by is None or managed_by not in selectors.organizer_organization_ids(actor):
-        raise DomainError(
+    if managed_by is None or managed_by not in managed_organization_ids(actor):
+        raise NotAllowed(
             f"You can only decide on bookings for halls your organization manages, not {booking.venue.name}."
         )
 
 
 def _ensure_can_cancel(booking: HallBooking, actor: User) -> None:
-    if booking.requester_id == actor.pk or selectors.is_hall_admin(actor):
+    if (actor.pk is not None and booking.requester_id == actor.pk) or selectors.is_hall_admin(actor):
         return
-    organizations = selectors.organizer_organization_ids(actor)
+    organizations = managed_organization_ids(actor)
     if booking.organization_id in organizations or booking.venue.managed_by_id in organizations:
         return
-    raise DomainError("Only the requester, their organization's organizers or a hall admin can cancel this booking.")
+    raise NotAllowed("Only the requester, their organization's organizers or a hall admin can cancel this booking.")
 
 
 # --- holding a hall -------------------------------------------------------
@@ -255,7 +257,7 @@ def booking_approve(*, booking: HallBooking, actor: User, venue: Venue | None = 
         booking.venue = venue
     if booking.ends_at <= timezone.now():
         raise DomainError(f"Booking #{booking.pk} has already ended; reject or cancel it instead.")
-    booking.decided_by = actor
+    booking.decided_by = person(actor)
     booking.decided_at = timezone.now()
     booking.reason = ""
     _save_approved(booking)
@@ -275,17 +277,17 @@ def booking_reject(*, booking: HallBooking, actor: User, reason: str) -> HallBoo
             f"Booking #{booking.pk} is {booking.get_status_display().lower()}; only waiting requests can be rejected."
         )
     booking.status = BookingStatus.REJECTED
-    booking.decided_by, booking.decided_at, booking.reason = actor, timezone.now(), reason
+    booking.decided_by, booking.decided_at, booking.reason = person(actor), timezone.now(), reason
     booking.save()
     _notify(booking)
     return booking
 
 
-def _cancel(booking: HallBooking, actor: User | None, reason: str) -> HallBooking:
+def _cancel(booking: HallBooking, actor, reason: str) -> HallBooking:
     booking.status = BookingStatus.CANCELLED
-    booking.decided_by, booking.decided_at, booking.reason = actor, timezone.now(), reason
+    booking.decided_by, booking.decided_at, booking.reason = person(actor), timezone.now(), reason
     booking.save()
-    if actor is None or actor.pk != booking.requester_id:
+    if person(actor) is None or actor.pk != booking.requester_id:
         _notify(booking)
     return booking
 

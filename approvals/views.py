@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_POST
 
 from registry.models import Organization
+from registry.selectors import managed_organization_ids
 from registry.services import DomainError
 
 from . import selectors, services
@@ -26,7 +27,7 @@ def organizer_required(view):
         if selectors.is_hall_admin(request.user):
             organizations = Organization.objects.filter(is_active=True)
         else:
-            organizations = Organization.objects.filter(pk__in=selectors.organizer_organization_ids(request.user))
+            organizations = Organization.objects.filter(pk__in=managed_organization_ids(request.user))
         if not organizations.exists():
             return render(request, "approvals/not_organizer.html", status=403)
         return view(request, organizations, *args, **kwargs)

@@ -50,10 +50,11 @@ def issue(page) -> tuple[float, int, int]:
     """What the job does once started: seconds, certificates issued, emails it queued for other workers."""
     from huey.contrib.djhuey import HUEY
 
+    from registry.actors import SYSTEM
     from registry.models import Certificate
     from registry.services import certificates as service
 
-    batch = service.certificate_batch_start(page_id=page.pk)
+    batch = service.certificate_batch_start(page_id=page.pk, actor=SYSTEM)
     queued_before = HUEY.pending_count()
     started = time.perf_counter()
     batch = service.certificate_batch_run(batch=batch)

@@ -39,6 +39,7 @@ def rows(n: int, prefix: str = "p") -> list[list[str]]:
 def naive_import(sample: list[list[str]]) -> None:
     """What a row-by-row import with password hashing costs: one person, several statements, one hash each."""
     from registry import services
+    from registry.actors import SYSTEM
     from registry.models import Organization, User
 
     organizations = {org.name: org for org in Organization.objects.all()}
@@ -46,15 +47,24 @@ def naive_import(sample: list[list[str]]) -> None:
         record = dict(zip(HEADERS, row, strict=True))
         user = User.objects.create_user(record["email"], password=os.urandom(12).hex())
         user, _ = services.user_upsert(
-            email=user.email, first_name=record["first_name"], last_name=record["last_name"], roles=[record["role"]]
+            actor=SYSTEM,
+            email=user.email,
+            first_name=record["first_name"],
+            last_name=record["last_name"],
+            roles=[record["role"]],
         )
         if record["organization"]:
-            services.membership_set(user=user, organization=organizations[record["organization"]], role="member")
+            services.membership_set(
+                actor=SYSTEM, user=user, organization=organizations[record["organization"]], role="member"
+            )
         department = organizations[record["department"]]
         if record["employee_id"]:
-            services.mentor_profile_set(user=user, employee_id=record["employee_id"], department=department)
+            services.mentor_profile_set(
+                actor=SYSTEM, user=user, employee_id=record["employee_id"], department=department
+            )
         else:
             services.student_profile_set(
+                actor=SYSTEM,
                 user=user,
                 usn=record["usn"],
                 department=department,
@@ -75,13 +85,14 @@ def main() -> None:
     import tablib
 
     from registry import services
+    from registry.actors import SYSTEM
     from registry.models import User
     from registry.resources import PersonResource
 
     with throwaway_database(SCRATCH) as vendor:
-        services.organization_upsert(name="Coding Club", kind="club")
-        services.organization_upsert(name="Department of CSE", kind="department")
-        staff, _ = services.user_upsert(email="bench-admin@example.edu", roles=["staff_admin"])
+        services.organization_upsert(actor=SYSTEM, name="Coding Club", kind="club")
+        services.organization_upsert(actor=SYSTEM, name="Department of CSE", kind="department")
+        staff, _ = services.user_upsert(actor=SYSTEM, email="bench-admin@example.edu", roles=["staff_admin"])
         dataset = tablib.Dataset(*rows(args.rows), headers=HEADERS)
 
         print(f"Importing {args.rows:,} people on {vendor}")

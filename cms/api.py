@@ -2,7 +2,7 @@
 
 Reads go through cms.selectors (the listing's `events_matching`, validated by
 the listing's own `EventFilterForm`), so the API filters exactly as /events/ does.
-Registering calls registry's `registration_create`, as the event page's form does.
+Registering calls registry's `registration_submit`, as the event page's form does.
 """
 
 from django.db.models import QuerySet
@@ -27,9 +27,8 @@ from registry.api.common import StrictBooleanField, StrictCharField
 from registry.api.registrations import REGISTRATION_EXAMPLES, RegistrationSerializer
 from registry.forms import json_safe_answers
 from registry.models import AttendanceMode
-from registry.services import DomainError
+from registry.security import client_address
 from registry.services import registrations as registration_service
-from registry.views.registrations import _over_limit
 
 from . import selectors
 from .forms import EventFilterForm, When
@@ -338,9 +337,17 @@ class ConsentField(StrictBooleanField):
 
 
 class RegisterSerializer(serializers.Serializer):
-    full_name = StrictCharField(max_length=200)
+    full_name = StrictCharField(
+        max_length=200,
+        required=False,
+        default="",
+        help_text="Guests: required. Account holders: optional; the name on their account is used without it.",
+    )
     email = serializers.EmailField(
-        max_length=254, help_text="Guests: where the confirmation link goes. Account holders: ignored (theirs is used)."
+        max_length=254,
+        required=False,
+        default="",
+        help_text="Guests: required, where the confirmation link goes. Account holders: leave it out (theirs is used).",
     )
     phone = StrictCharField(max_length=32, required=False, allow_blank=True, default="")
     attendance_mode = serializers.ChoiceField(
@@ -388,12 +395,7 @@ class Register(generics.GenericAPIView):
             ),
             OpenApiExample(
                 "Signed in, answering the event's question",
-                value={
-                    "full_name": "Sam Kumar",
-                    "email": "student@convene.local",
-                    "consent": True,
-                    "answers": {"t_shirt_size": "M"},
-                },
+                value={"consent": True, "answers": {"t_shirt_size": "M"}},
                 request_only=True,
             ),
             REGISTRATION_EXAMPLES["confirmed"],
@@ -408,33 +410,28 @@ class Register(generics.GenericAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user = request.user if request.user.is_authenticated else None
-        email = user.email if user else data["email"]
-        full_name = data["full_name"]
+        if not request.user.is_authenticated:
+            missing = {name: ["Guests must give this."] for name in ("full_name", "email") if not data[name].strip()}
+            if missing:
+                raise ValidationError(missing)
         if page.attendance_mode == AttendanceMode.HYBRID and not data.get("attendance_mode"):
             raise ValidationError({"attendance_mode": ["Choose how you will attend this hybrid event."]})
-        answers = _answers(page, data["answers"])
-        if _over_limit(request._request, "register", email):
-            raise Throttled(detail="Too many registrations from here or for this address; try again later.")
         try:
-            registration = registration_service.registration_create(
+            submission = registration_service.registration_submit(
+                actor=request.user,
                 page=page,
-                email=email,
-                full_name=full_name,
-                user=user,
+                full_name=data["full_name"],
+                email=data["email"],
                 phone=data["phone"],
                 attendance_mode=data.get("attendance_mode", ""),
-                answers=answers,
+                answers=_answers(page, data["answers"]),
+                client_address=client_address(request),
             )
-        except registration_service.AlreadyRegistered as exc:
-            if user is None:
-                registration_service.duplicate_attempt_notify(registration=exc.registration)
-                return Response({"detail": GUEST_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
-            raise DomainError(str(exc)) from exc
-        if user is None:
+        except registration_service.RateLimited as exc:
+            raise Throttled(detail=str(exc)) from exc
+        if submission.is_guest:
             return Response({"detail": GUEST_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
-        registration.page.event_record = registration_service.event_record_for(page)
-        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
+        return Response(RegistrationSerializer(submission.registration).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

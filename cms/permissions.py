@@ -14,6 +14,8 @@ GROUP_ACTIONS = {
     "Moderators": ("add", "change", "delete", "publish", "lock", "unlock"),
 }
 WORKFLOW_NAME = "Moderators approval"
+# Site-wide editors publish events for any organization (organizers only for their own).
+REGISTRY_GRANTS = {"Editors": ("place_events_anywhere",), "Moderators": ("place_events_anywhere",)}
 
 
 def sync_snippet_permissions_and_workflow(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -28,6 +30,7 @@ def sync_snippet_permissions_and_workflow(using: str = DEFAULT_DB_ALIAS) -> None
     # Both run later in the same migrate (their apps come after cms); the grants below need their rows now.
     app_config = global_apps.get_app_config("cms")
     create_permissions(app_config, verbosity=0, using=using)
+    create_permissions(global_apps.get_app_config("registry"), verbosity=0, using=using)
     create_extra_permissions(app_config, using=using)
     for group_name, actions in GROUP_ACTIONS.items():
         group = Group.objects.using(using).filter(name=group_name).first()
@@ -35,7 +38,10 @@ def sync_snippet_permissions_and_workflow(using: str = DEFAULT_DB_ALIAS) -> None
             continue
         codenames = [f"{action}_{model}" for action in actions for model in SNIPPET_MODELS]
         group.permissions.add(
-            *Permission.objects.using(using).filter(content_type__app_label="cms", codename__in=codenames)
+            *Permission.objects.using(using).filter(content_type__app_label="cms", codename__in=codenames),
+            *Permission.objects.using(using).filter(
+                content_type__app_label="registry", codename__in=REGISTRY_GRANTS.get(group_name, ())
+            ),
         )
     workflow = Workflow.objects.using(using).filter(name=WORKFLOW_NAME, active=True).first()
     if workflow is None:

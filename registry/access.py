@@ -21,13 +21,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from . import selectors
-from .models import EventRecord, Membership, User
+from .models import EventRecord, Membership, Organization, User
+from .selectors.scope import event_key, managed_organization_ids
 
 _USER_FIELDS = tuple(field.attname for field in User._meta.concrete_fields if field.attname != "password")
 # In the key, so entries written before a deploy that changed the person's columns are never read after it.
 _USER_FIELDS_TAG = format(zlib.crc32(" ".join(_USER_FIELDS).encode()), "x")
-_NO_EVENT = ()
 
 
 def enabled() -> bool:
@@ -36,10 +35,6 @@ def enabled() -> bool:
 
 def _person_key(user_id: int | str) -> str:
     return f"access:person:{_USER_FIELDS_TAG}:{user_id}"
-
-
-def _event_key(page_id: int) -> str:
-    return f"access:event-organization:{page_id}"
 
 
 def cached_user(user_id: int | str | None) -> User | None:
@@ -68,29 +63,6 @@ def remember(user: User) -> None:
         cache.set(_person_key(user.pk), entry, settings.ACCESS_CACHE_SECONDS)
 
 
-def managed_organization_ids(user: User) -> frozenset[int]:
-    """The organizations this person organizes or heads; read once per request at most."""
-    if not hasattr(user, "_managed_organization_ids"):
-        managed = selectors.organization_ids_managed_by(user).values_list("organization_id", flat=True)
-        user._managed_organization_ids = frozenset(managed)
-    return user._managed_organization_ids
-
-
-def manages_event(user: User, page_id: int) -> bool:
-    """Whether the event exists and this person may run it: it is one of their organizations', or they see all."""
-    if not enabled():
-        events = selectors.scope_to_organizations(EventRecord.objects.all(), user, "organization")
-        return events.filter(page_id=page_id).exists()
-    key = _event_key(page_id)
-    found = cache.get(key)
-    if found is None:
-        found = tuple(EventRecord.objects.filter(page_id=page_id).values_list("organization_id", flat=True)[:1])
-        cache.set(key, found, settings.ACCESS_CACHE_SECONDS)
-    if found == _NO_EVENT:
-        return False
-    return selectors.sees_everything(user) or found[0] in managed_organization_ids(user)
-
-
 def _drop(keys: list[str]) -> None:
     if enabled() and keys:
         cache.delete_many(keys)
@@ -110,8 +82,13 @@ def _forget_member(sender, instance, **kwargs) -> None:
     forget([instance.user_id])
 
 
+def _forget_organization_members(sender, instance, **kwargs) -> None:
+    """Deactivating an organization ends its organizers' scope over it."""
+    forget(instance.memberships.values_list("user_id", flat=True))
+
+
 def _forget_event(sender, instance, **kwargs) -> None:
-    _drop([_event_key(instance.page_id)])
+    _drop([event_key(instance.page_id)])
 
 
 def _forget_group(sender, instance, **kwargs) -> None:
@@ -138,6 +115,7 @@ def connect() -> None:
         signal.connect(_forget_user, sender=User, dispatch_uid=f"access.user.{signal is post_save}")
         signal.connect(_forget_member, sender=Membership, dispatch_uid=f"access.membership.{signal is post_save}")
         signal.connect(_forget_event, sender=EventRecord, dispatch_uid=f"access.event.{signal is post_save}")
+    post_save.connect(_forget_organization_members, sender=Organization, dispatch_uid="access.organization")
     pre_delete.connect(_forget_group, sender=Group, dispatch_uid="access.group")
     for relation in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(_forget_after_relation_change, sender=relation, dispatch_uid=f"access.{relation.__name__}")

@@ -15,7 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .services.errors import DomainError
+from .services.errors import DomainError, NotAllowed
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://convene.local/problems/"
@@ -43,8 +43,10 @@ def _detail_text(detail) -> str:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    """DRF's EXCEPTION_HANDLER: domain refusals become 409, everything else keeps DRF's status."""
-    if isinstance(exc, DomainError):
+    """DRF's EXCEPTION_HANDLER: "not allowed" becomes 403, other domain refusals 409; the rest keep DRF's status."""
+    if isinstance(exc, NotAllowed):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, DomainError):
         exc = Conflict(str(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from . import otp, services
+from .actors import SYSTEM
 from .models import CreditCategory, Organization, Role, User
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -27,9 +28,10 @@ def _rows(name: str) -> list[dict[str, str]]:
 def seed() -> list[tuple[str, str]]:
     """Load organizations, halls and one user of every role; returns (email, role) pairs."""
     for row in _rows("organizations.csv"):
-        services.organization_upsert(**row)
+        services.organization_upsert(actor=SYSTEM, **row)
     for row in _rows("venues.csv"):
         services.venue_upsert(
+            actor=SYSTEM,
             code=row["code"],
             name=row["name"],
             capacity=int(row["capacity"]),
@@ -54,6 +56,7 @@ def seed() -> list[tuple[str, str]]:
     # Mentors first, so students can point at them.
     for row in sorted(rows, key=lambda r: r["role"] != Role.MENTOR):
         user, _ = services.user_upsert(
+            actor=SYSTEM,
             email=row["email"],
             first_name=row["first_name"],
             last_name=row["last_name"],
@@ -64,14 +67,15 @@ def seed() -> list[tuple[str, str]]:
         )
         if row["organization"]:
             services.membership_set(
-                user=user, organization=organizations[row["organization"]], role=row["membership_role"]
+                actor=SYSTEM, user=user, organization=organizations[row["organization"]], role=row["membership_role"]
             )
         if row["employee_id"]:
             services.mentor_profile_set(
-                user=user, employee_id=row["employee_id"], department=organizations.get(row["department"])
+                actor=SYSTEM, user=user, employee_id=row["employee_id"], department=organizations.get(row["department"])
             )
         if row["usn"]:
             services.student_profile_set(
+                actor=SYSTEM,
                 user=user,
                 usn=row["usn"],
                 department=organizations.get(row["department"]),
@@ -85,6 +89,7 @@ def seed() -> list[tuple[str, str]]:
     admin.save(update_fields=["is_superuser"])
 
     editor, _ = services.user_upsert(
+        actor=SYSTEM,
         email=EDITOR_EMAIL,
         first_name="Eddie",
         last_name="Editor",

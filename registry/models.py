@@ -109,7 +109,10 @@ class Organization(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["kind", "name"])]
-        permissions = [("see_all_organizations", "Can see and act on every organization's data")]
+        permissions = [
+            ("see_all_organizations", "Can see and act on every organization's data"),
+            ("place_events_anywhere", "Can put an event under any organization (site-wide editors)"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -339,6 +342,9 @@ class EventRecord(models.Model):
     ends_at = models.DateTimeField()
     capacity = models.PositiveIntegerField(null=True, blank=True)
     seats_taken = models.PositiveIntegerField(default=0)
+    registration_opens_at = models.DateTimeField(null=True, blank=True)
+    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    attendance_mode = models.CharField(max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE)
     waitlist_enabled = models.BooleanField(default=True)
     requires_approval = models.BooleanField(default=False)
     is_cancelled = models.BooleanField(default=False)

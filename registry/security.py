@@ -23,3 +23,8 @@ def can_use_admin(user) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
     return user.is_staff or user.is_superuser or user.has_perm("wagtailadmin.access_admin")
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the person making the request, which every limit and lockout keys on."""
+    return request.META.get("REMOTE_ADDR", "")

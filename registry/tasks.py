@@ -7,9 +7,10 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from . import certificates as rendering
 from . import emails, selectors
+from .actors import SYSTEM
 from .models import CertificateBatch, Registration
 from .services import certificates as certificate_services
-from .services import credits, registrations
+from .services import credits, imports, registrations
 
 
 @db_task(retries=3, retry_delay=30)
@@ -20,12 +21,12 @@ def send_registration_email(registration_id: int, kind: str) -> bool:
 
 @db_task()
 def promote_waitlist(page_id: int) -> int:
-    return len(registrations.waitlist_promote(page_id=page_id))
+    return len(registrations.waitlist_promote(page_id=page_id, actor=SYSTEM))
 
 
 @db_periodic_task(crontab(minute="*"))
 def expire_unconfirmed_holds() -> int:
-    return registrations.holds_expire()
+    return registrations.holds_expire(actor=SYSTEM)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -63,9 +64,14 @@ def start_certificate_render_server() -> None:
 
 @db_periodic_task(crontab(minute="*/5"))
 def issue_due_certificates() -> int:
-    return len(certificate_services.certificates_issue_due())
+    return len(certificate_services.certificates_issue_due(actor=SYSTEM))
 
 
 @db_periodic_task(crontab(minute="*/15"))
 def award_due_credits() -> int:
-    return credits.credits_award_due()
+    return credits.credits_award_due(actor=SYSTEM)
+
+
+@db_periodic_task(crontab(minute="*/30"))
+def remove_stale_import_uploads() -> int:
+    return imports.import_uploads_remove_stale(actor=SYSTEM)

@@ -24,3 +24,27 @@ def read(token: str, action: str, max_age_seconds: int | None = None) -> str:
     if signed_action != action:
         raise LinkError("This link is not valid. Please use the link from your most recent email.")
     return code
+
+
+class LinkHolder:
+    """Whoever opened a genuine emailed link: they may act on that one registration and on nothing else.
+
+    Made only by `holder()`, after the link's signature, action and age have been checked.
+    """
+
+    pk = None
+    is_authenticated = False
+    is_active = False
+
+    def __init__(self, code: str, action: str):
+        self.code, self.action = code, action
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return "the holder of the emailed link"
+
+
+def holder(token: str, action: str, max_age_seconds: int | None = None) -> LinkHolder:
+    return LinkHolder(read(token, action, max_age_seconds=max_age_seconds), action)

@@ -70,7 +70,7 @@ def test_an_organizer_books_a_free_hall_at_once_and_a_busy_one_waits(people):
 def test_only_organizers_of_the_organization_may_request_for_it(people, role):
     hall = VenueFactory()
     response = jwt_client(people[role]).post("/api/v1/bookings", request_body(hall, people["own"]), format="json")
-    assert_problem(response, 409)
+    assert_problem(response, 403)
     assert not HallBooking.objects.exists()
 
 

@@ -26,6 +26,8 @@ from wagtail.search import index
 
 from registry import selectors as registration_selectors
 from registry.models import RegistrableEvent
+from registry.services import NotAllowed
+from registry.services import registrations as registration_services
 from registry.views import registrations as registration_views
 
 from ..blocks import BodyBlock
@@ -130,10 +132,37 @@ class EventIndexPage(RoutablePageMixin, Page):
 
 
 class EventPageForm(WagtailAdminFormPageForm):
-    """Checks that need the event and its inline sessions together (the model sees one or the other)."""
+    """Checks that need the event and its inline sessions together (the model sees one or the other), and who may
+    put the event under which organization (registry's rule, asked before anything is saved)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("organization")
+        user = getattr(self, "for_user", None)
+        if field is not None and user is not None and not registration_services.places_events_anywhere(user):
+            mine = registration_selectors.managed_organization_ids(user) | {self._current_organization_id()}
+            field.queryset = field.queryset.filter(pk__in=[pk for pk in mine if pk is not None])
+
+    def _current_organization_id(self) -> int | None:
+        """The organization the published event is under (its record), else the draft's."""
+        if not self.instance.pk:
+            return None
+        published = registration_selectors.event_record(self.instance.pk)
+        return published.organization_id if published else self.instance.organization_id
 
     def clean(self):
         cleaned_data = super().clean()
+        user = getattr(self, "for_user", None)
+        if user is not None and "organization" in self.fields:
+            chosen = cleaned_data.get("organization")
+            try:
+                registration_services.event_organization_check(
+                    actor=user,
+                    current_organization_id=self._current_organization_id(),
+                    organization_id=chosen.pk if chosen else None,
+                )
+            except NotAllowed as error:
+                self.add_error("organization", str(error))
         starts_at, ends_at = cleaned_data.get("starts_at"), cleaned_data.get("ends_at")
         if not (starts_at and ends_at and "sessions" in self.formsets):
             return cleaned_data

@@ -1,19 +1,21 @@
 from django.contrib import admin
-from import_export.admin import ImportExportModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
+from import_export.admin import ExportMixin
 
 from .. import resources
 from ..models import Attendance
 from ..selectors import scope_to_organizations
+from .base import ReadOnlyAdmin
+from .imports import CheckedImportMixin
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Check-ins; bulk upload one event's attendance with a dry-run preview and per-row errors."""
+class AttendanceAdmin(CheckedImportMixin, ExportMixin, ReadOnlyAdmin):
+    """Check-ins, as the door and attendance sheets recorded them. People are checked in on the event's check-in
+    page or by uploading a sheet (a preview first, then `check_in` for each line); nothing is typed in here."""
 
-    resource_classes = [resources.AttendanceResource]
     import_form_class = resources.AttendanceImportForm
     confirm_form_class = resources.AttendanceConfirmImportForm
+    import_permissions = ("registry.add_attendance",)
     list_display = ["registration", "event_title", "session", "method", "checked_in_at", "checked_in_by"]
     list_filter = ["method", ("checked_in_at", admin.DateFieldListFilter)]
     search_fields = [
@@ -24,17 +26,27 @@ class AttendanceAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     ]
     date_hierarchy = "checked_in_at"
     list_select_related = ["registration__page", "checked_in_by"]
-    autocomplete_fields = ["registration"]
-    readonly_fields = ["checked_in_by"]
 
     def get_queryset(self, request):
         return scope_to_organizations(
             super().get_queryset(request), request.user, "registration__page__event_record__organization"
         )
 
+    def get_import_resource_classes(self, request):
+        return [resources.AttendanceSheetResource]
+
+    def get_export_resource_classes(self, request):
+        return [resources.AttendanceExportResource]
+
     @admin.display(description="Event", ordering="registration__page__title")
     def event_title(self, obj):
         return obj.registration.page.title
+
+    def get_import_form_kwargs(self, request):
+        return {**super().get_import_form_kwargs(request), "user": request.user}
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {**super().get_confirm_form_kwargs(request, import_form), "user": request.user}
 
     def get_import_resource_kwargs(self, request, **kwargs):
         form = kwargs.get("form")

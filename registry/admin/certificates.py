@@ -10,7 +10,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import certificates
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Role
@@ -18,6 +17,7 @@ from ..roles import grant
 from ..selectors import scope_to_organizations
 from ..services import DomainError
 from ..services import certificates as certificate_services
+from .base import ReadOnlyAdmin, ServiceAdmin
 
 grant(
     Role.STAFF_ADMIN,
@@ -53,8 +53,8 @@ class CertificateTemplateForm(forms.ModelForm):
 
 
 @admin.register(CertificateTemplate)
-class CertificateTemplateAdmin(SimpleHistoryAdmin):
-    """Each save is a version in History, from where an older version can be previewed and restored."""
+class CertificateTemplateAdmin(ServiceAdmin):
+    """Each save is a version in History, where it can be compared with the one before."""
 
     form = CertificateTemplateForm
     list_display = ["name", "is_default", "updated_at", "preview_link"]
@@ -88,7 +88,7 @@ class CertificateTemplateAdmin(SimpleHistoryAdmin):
         if queryset.count() != 1:
             self.message_user(request, "Choose exactly one template.", messages.WARNING)
             return
-        template = certificate_services.certificate_template_set_default(template=queryset.get())
+        template = certificate_services.certificate_template_set_default(template=queryset.get(), actor=request.user)
         self.message_user(request, f"New certificates will use “{template}”.")
 
 
@@ -114,7 +114,7 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(SimpleHistoryAdmin):
+class CertificateAdmin(ReadOnlyAdmin):
     """Issued certificates are a record: nothing is edited here; revoking is an action with a reason."""
 
     list_display = ["holder_name", "event_title", "code", "issued_at", "status", "pdf_link"]
@@ -142,26 +142,8 @@ class CertificateAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         return FileResponse(certificate.pdf.open("rb"), filename=f"certificate-{certificate.code}.pdf")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_revoke_permission(self, request):
         return request.user.has_perm("registry.change_certificate")
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring an old version would quietly undo a revocation.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description="Status", ordering="revoked_at")
     def status(self, obj):

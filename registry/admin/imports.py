@@ -54,6 +54,18 @@ class CheckedImportMixin(ImportMixin):
     tmp_storage_class = MediaStorage
     import_permissions: tuple[str, ...] = ()
 
+    def import_action(self, request, **kwargs):
+        """A preview that cannot be confirmed (the file has errors) deletes the uploaded file at once."""
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        form = context.get("form")
+        if context.get("result") is not None and "confirm_form" not in context and form is not None:
+            upload = getattr(form, "cleaned_data", {}).get("import_file")
+            name = getattr(upload, "tmp_storage_name", None)
+            if name:
+                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
+        return response
+
     def get_import_formats(self):
         return [base_formats.CSV, base_formats.XLSX]
 

@@ -3,7 +3,6 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
 from .. import resources, services
 from ..models import EventRecord, Registration
@@ -11,6 +10,7 @@ from ..selectors import scope_to_organizations
 from ..services import credits as credit_services
 from ..services import registrations as registration_services
 from ..views import checkin
+from .base import ServiceAdmin
 
 
 @admin.register(EventRecord)
@@ -51,6 +51,9 @@ class EventRecordAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -75,7 +78,12 @@ class EventRecordAdmin(admin.ModelAdmin):
 
     @admin.action(description="Award pending credits to eligible attendees")
     def award_credits(self, request, queryset):
-        created = sum(credit_services.credits_award_for_event(page_id=record.page_id) for record in queryset)
+        created = 0
+        for record in queryset:
+            try:
+                created += credit_services.credits_award_for_event(page_id=record.page_id, actor=request.user)
+            except services.DomainError as exc:
+                self.message_user(request, f"{record}: {exc}", messages.WARNING)
         self.message_user(request, f"Created {created} pending credit entr{'y' if created == 1 else 'ies'}.")
 
     @admin.display(description="Seats left")
@@ -106,7 +114,9 @@ class EventRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(ExportMixin, ServiceAdmin):
+    """Registrations are made on the event page; here organizers correct details and cancel (through services)."""
+
     resource_classes = [resources.RegistrationExportResource]
     list_display = ["full_name", "email", "event_title", "status", "attendance_mode", "code", "created_at"]
     list_filter = [
@@ -129,6 +139,7 @@ class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
         "cancelled_at",
         "hold_expires_at",
         "status",
+        "decision_reason",
     ]
     fields = [
         "page",
@@ -154,6 +165,18 @@ class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_record(self, request, obj, form, change):
+        registration_services.registration_update(
+            actor=request.user,
+            registration=obj,
+            full_name=obj.full_name,
+            phone=obj.phone,
+            attendance_mode=obj.attendance_mode,
+        )
+
     @admin.display(description="Event", ordering="page__title")
     def event_title(self, obj):
         return obj.page.title
@@ -163,7 +186,7 @@ class RegistrationAdmin(ExportMixin, SimpleHistoryAdmin):
         done = 0
         for registration in queryset:
             try:
-                registration_services.registration_cancel(registration=registration)
+                registration_services.registration_cancel(registration=registration, actor=request.user)
                 done += 1
             except services.DomainError as exc:
                 self.message_user(request, f"{registration}: {exc}", messages.WARNING)

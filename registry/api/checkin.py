@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import access, selectors
+from .. import selectors
 from ..models import Attendance, AttendanceMode, Registration, RegistrationStatus
 from ..services import attendance
 from ..services.attendance import Outcome, checkin_token
@@ -37,7 +37,7 @@ class CheckinEventMixin:
         user = self.request.user
         if not user.has_perm("registry.add_attendance"):
             raise PermissionDenied("You may not check people in.")
-        if not access.manages_event(user, self.kwargs["page_id"]):
+        if not selectors.manages_event(user, self.kwargs["page_id"]):
             raise Http404("No such event.")
 
 

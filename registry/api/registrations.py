@@ -216,7 +216,7 @@ class CancelRegistration(MineMixin, generics.GenericAPIView):
         tags=["registrations"],
     )
     def post(self, request: Request, code: str) -> Response:
-        registration = service.registration_cancel(registration=self.get_object())
+        registration = service.registration_cancel(registration=self.get_object(), actor=request.user)
         return Response(self.get_serializer(registration).data)
 
 

@@ -1,13 +1,20 @@
 """CSV/XLSX import and export (django-import-export) for staff-edited registry models."""
 
-from .attendance import AttendanceConfirmImportForm, AttendanceImportForm, AttendanceResource
-from .core import OrganizationResource, RegistrationExportResource, VenueResource
+from .attendance import (
+    AttendanceConfirmImportForm,
+    AttendanceExportResource,
+    AttendanceImportForm,
+    AttendanceSheetResource,
+)
+from .core import CreditCategoryResource, OrganizationResource, RegistrationExportResource, VenueResource
 from .people import MenteeAssignmentResource, PersonResource
 
 __all__ = [
     "AttendanceConfirmImportForm",
     "AttendanceImportForm",
-    "AttendanceResource",
+    "AttendanceExportResource",
+    "AttendanceSheetResource",
+    "CreditCategoryResource",
     "MenteeAssignmentResource",
     "OrganizationResource",
     "PersonResource",

@@ -1,9 +1,18 @@
 from import_export import fields, resources, widgets
 
-from ..models import Facility, Organization, Registration, Venue
+from ..models import CreditCategory, Facility, Organization, Registration, Venue
+from ..services import records
 
 
-class OrganizationResource(resources.ModelResource):
+class SavedByService:
+    """Each imported row is saved by the reference-data service, as the person importing: a row they may not
+    write is that row's error, in the preview and on confirmation alike."""
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        records.record_save(actor=kwargs["user"], record=instance)
+
+
+class OrganizationResource(SavedByService, resources.ModelResource):
     class Meta:
         model = Organization
         import_id_fields = ["slug"]
@@ -13,7 +22,7 @@ class OrganizationResource(resources.ModelResource):
         clean_model_instances = True
 
 
-class VenueResource(resources.ModelResource):
+class VenueResource(SavedByService, resources.ModelResource):
     facilities = fields.Field(
         attribute="facilities",
         column_name="facilities",
@@ -24,6 +33,16 @@ class VenueResource(resources.ModelResource):
         model = Venue
         import_id_fields = ["code"]
         fields = ["code", "name", "capacity", "building", "floor", "location", "description", "facilities", "is_active"]
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class CreditCategoryResource(SavedByService, resources.ModelResource):
+    class Meta:
+        model = CreditCategory
+        import_id_fields = ["code"]
+        fields = ["code", "name", "description", "min_points", "max_points"]
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True

@@ -36,9 +36,10 @@ class _BulkPlanResource(resources.Resource):
         if problem:
             self.plan = None
             raise FileError(problem)
-        self.plan = self.make_plan([dict(zip(dataset.headers, row, strict=False)) for row in dataset])
+        rows = [dict(zip(dataset.headers, row, strict=False)) for row in dataset]
+        self.plan = self.make_plan(rows, actor=kwargs["user"])
 
-    def make_plan(self, rows):
+    def make_plan(self, rows, *, actor):
         raise NotImplementedError
 
     def save_instance(self, instance, is_create, row, **kwargs):
@@ -48,7 +49,7 @@ class _BulkPlanResource(resources.Resource):
         """Write only a file without errors, and only on confirmation: the preview's checks cover every rule."""
         if self.plan is None or self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
             return
-        saved = self.plan.apply(acting_user=kwargs.get("user"))
+        saved = self.plan.apply()
         for row_result in result.rows:
             if row_result.import_type in (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE):
                 row_result.instance = saved[row_result.object_repr]
@@ -82,8 +83,8 @@ class PersonResource(_BulkPlanResource):
         skip_unchanged = True
         report_skipped = True
 
-    def make_plan(self, rows):
-        return imports.PeopleImport(rows)
+    def make_plan(self, rows, *, actor):
+        return imports.PeopleImport(rows, actor=actor)
 
     def get_instance(self, instance_loader, row):
         return self.plan.current(row)
@@ -114,8 +115,8 @@ class MenteeAssignmentResource(_BulkPlanResource):
         skip_unchanged = True
         report_skipped = True
 
-    def make_plan(self, rows):
-        return imports.MenteeImport(rows)
+    def make_plan(self, rows, *, actor):
+        return imports.MenteeImport(rows, actor=actor)
 
     def get_instance(self, instance_loader, row):
         return self.plan.current(row)

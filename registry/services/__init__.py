@@ -1,6 +1,6 @@
 """Writes to the registry. Every front end (admin, import, page, API, task) calls these."""
 
-from .errors import DomainError
+from .errors import DomainError, NotAllowed
 from .people import (
     membership_set,
     mentor_profile_set,
@@ -15,6 +15,7 @@ from .people import (
 
 __all__ = [
     "DomainError",
+    "NotAllowed",
     "membership_set",
     "mentor_profile_set",
     "organization_upsert",

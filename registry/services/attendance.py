@@ -1,6 +1,6 @@
 """Check-in: one answer per scan, and never two admissions for one registration and session."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,7 +8,10 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..actors import person
 from ..models import Attendance, EventRecord, Registration, RegistrationStatus, User
+from ..selectors.scope import manages_event
+from .guards import require_event_manager
 
 CHECKIN_SALT = "registry.checkin"
 
@@ -52,30 +55,19 @@ def _code_from(scanned: str) -> str | None:
     return scanned.upper().replace(" ", "").replace("-", "")
 
 
-def check_in(
-    *,
-    page_id: int,
-    scanned: str,
-    actor: User | None,
-    session: int = Attendance.WHOLE_EVENT,
-    method: str = Attendance.Method.SCAN,
-) -> CheckInResult:
-    """Admit the holder of `scanned` to an event (or one of its sessions), or say exactly why not.
+def _refusal(
+    registration: Registration, *, actor, page_id: int, session: int, method: str, event
+) -> CheckInResult | None:
+    """Why this registration cannot be admitted to this event and session now, or None: the door's rules.
 
-    Door scans close a while after the event ends (a ticket is not a pass for ever); an attendance
-    sheet uploaded afterwards (`Method.UPLOAD`) still records who came.
+    `event` is the `(ends_at, session_ids)` of the event's record.
     """
-    code = _code_from(scanned)
-    if code is None:
-        return CheckInResult(Outcome.FORGED, "This code has been tampered with or was not issued by us.")
-    try:
-        registration = Registration.objects.get(code=code)
-    except Registration.DoesNotExist:
-        return CheckInResult(Outcome.UNKNOWN, "No registration has this code.")
     if registration.page_id != page_id:
+        if not manages_event(actor, registration.page_id):
+            return CheckInResult(Outcome.WRONG_EVENT, "This ticket is for another event.")
         other = EventRecord.objects.filter(page_id=registration.page_id).values_list("title", flat=True).first()
         return CheckInResult(Outcome.WRONG_EVENT, f"This registration is for another event: {other}.", registration)
-    ends_at, session_ids = EventRecord.objects.values_list("ends_at", "session_ids").get(page_id=page_id)
+    ends_at, session_ids = event
     if session != Attendance.WHOLE_EVENT and session not in session_ids:
         return CheckInResult(Outcome.WRONG_SESSION, "That session does not belong to this event.", registration)
     closes_at = ends_at + timedelta(minutes=settings.CHECKIN_CLOSES_AFTER_END_MINUTES)
@@ -88,14 +80,173 @@ def check_in(
             f"Not admitted: this registration is {registration.get_status_display().lower()}.",
             registration,
         )
+    return None
+
+
+def _already(registration: Registration, attendance: Attendance) -> CheckInResult:
+    when = timezone.localtime(attendance.checked_in_at).strftime("%H:%M on %d %b")
+    by = f" by {attendance.checked_in_by}" if attendance.checked_in_by else ""
+    method = f" ({attendance.get_method_display().lower()})" if attendance.method != Attendance.Method.SCAN else ""
+    return CheckInResult(Outcome.ALREADY, f"Already checked in at {when}{by}{method}.", registration, attendance)
+
+
+def _event(page_id: int) -> tuple:
+    return EventRecord.objects.values_list("ends_at", "session_ids").get(page_id=page_id)
+
+
+def check_in(
+    *,
+    page_id: int,
+    scanned: str,
+    actor: User,
+    session: int = Attendance.WHOLE_EVENT,
+    method: str = Attendance.Method.SCAN,
+) -> CheckInResult:
+    """Admit the holder of `scanned` to an event (or one of its sessions), or say exactly why not.
+
+    Only the event's organizers (and staff admins) check people in. Door scans close a while after the
+    event ends (a ticket is not a pass for ever); an attendance sheet uploaded afterwards (`Method.UPLOAD`)
+    still records who came. A ticket for an event the actor does not run says only that.
+    """
+    require_event_manager(actor, page_id, permission="registry.add_attendance", doing="check people in")
+    code = _code_from(scanned)
+    if code is None:
+        return CheckInResult(Outcome.FORGED, "This code has been tampered with or was not issued by us.")
+    try:
+        registration = Registration.objects.get(code=code)
+    except Registration.DoesNotExist:
+        return CheckInResult(Outcome.UNKNOWN, "No registration has this code.")
+    event = _event(page_id) if registration.page_id == page_id else None
+    refusal = _refusal(registration, actor=actor, page_id=page_id, session=session, method=method, event=event)
+    if refusal is not None:
+        return refusal
     try:
         with transaction.atomic():
             attendance = Attendance.objects.create(
-                registration=registration, session=session, checked_in_by=actor, method=method
+                registration=registration, session=session, checked_in_by=person(actor), method=method
             )
     except IntegrityError:
         attendance = Attendance.objects.select_related("checked_in_by").get(registration=registration, session=session)
-        when = timezone.localtime(attendance.checked_in_at).strftime("%H:%M on %d %b")
-        by = f" by {attendance.checked_in_by}" if attendance.checked_in_by else ""
-        return CheckInResult(Outcome.ALREADY, f"Already checked in at {when}{by}.", registration, attendance)
+        return _already(registration, attendance)
     return CheckInResult(Outcome.CHECKED_IN, f"Welcome, {registration.full_name}!", registration, attendance)
+
+
+@dataclass
+class SheetRow:
+    """One line of an attendance sheet: who (by code or email) and which session; what checking in would do."""
+
+    code: str = ""
+    name: str = ""
+    email: str = ""
+    session: int = Attendance.WHOLE_EVENT
+    outcome: str = ""
+
+    @property
+    def pk(self) -> str | None:
+        return f"{self.code}:{self.session}" if self.code else None
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.code
+
+    def __deepcopy__(self, memo) -> "SheetRow":
+        return replace(self)
+
+
+class AttendanceSheet:
+    """An attendance sheet for one event, checked line by line with the door's rules and written by `check_in`.
+
+    A line whose person is already checked in for that session is left as it is (a door check-in is never
+    overwritten); lines naming nobody at this event, someone not confirmed or a session the event does not
+    have are errors. The event's registrations and check-ins are read once per sheet.
+    """
+
+    def __init__(self, *, actor, page_id: int):
+        require_event_manager(actor, page_id, permission="registry.add_attendance", doing="upload its attendance")
+        self.actor, self.page_id = actor, page_id
+        self.event = _event(page_id)
+        registrations = list(Registration.objects.filter(page_id=page_id))
+        self.by_code = {registration.code: registration for registration in registrations}
+        active = [r for r in registrations if r.is_active or r.status == RegistrationStatus.CONFIRMED]
+        self.by_email = {registration.email.lower(): registration for registration in active}
+        self.checked_in = {
+            (attendance.registration_id, attendance.session): attendance
+            for attendance in Attendance.objects.filter(registration__page_id=page_id).select_related("checked_in_by")
+        }
+        self.seen: dict[tuple[int, int], int] = {}
+        self.accepted: list[tuple[Registration, int]] = []
+
+    def _registration(self, code: str, email: str) -> Registration | None:
+        if code:
+            return self.by_code.get(_code_from(code) or "")
+        return self.by_email.get(email)
+
+    def current(self, code: str, email: str, session: int) -> SheetRow | None:
+        """The line as it already stands (the person checked in for that session), or None."""
+        registration = self._registration(code, email)
+        attendance = self.checked_in.get((registration.pk, session)) if registration else None
+        if attendance is None:
+            return None
+        return SheetRow(
+            registration.code,
+            registration.full_name,
+            registration.email,
+            session,
+            _already(registration, attendance).message,
+        )
+
+    def check(self, number: int, code: str, email: str, session: str, row: SheetRow) -> str | None:
+        """Fill `row` from the line; returns what is wrong with it, or None when checking in would admit them."""
+        if not (code or email):
+            return "Give the person's registration code or email address."
+        registration = self._registration(code, email)
+        if registration is None:
+            if code and Registration.objects.filter(code=_code_from(code) or "").exists():
+                return f"{code} is a registration for another event."
+            return f"Nobody at this event has the {'code' if code else 'email address'} {code or email}."
+        if not session.isdigit():
+            return f"Session {session!r} is not a session of this event."
+        row.code, row.name, row.email, row.session = (
+            registration.code,
+            registration.full_name,
+            registration.email,
+            int(session),
+        )
+        refusal = _refusal(
+            registration,
+            actor=self.actor,
+            page_id=self.page_id,
+            session=row.session,
+            method=Attendance.Method.UPLOAD,
+            event=self.event,
+        )
+        if refusal is not None:
+            return refusal.message
+        key = (registration.pk, row.session)
+        if key in self.checked_in:
+            row.outcome = _already(registration, self.checked_in[key]).message
+            return None
+        if key in self.seen:
+            return f"{registration.full_name} is already on row {self.seen[key]} for this session."
+        self.seen[key] = number
+        row.outcome = "Will be checked in"
+        return None
+
+    def accept(self, row: SheetRow) -> None:
+        registration = self.by_code[row.code]
+        if (registration.pk, row.session) not in self.checked_in:
+            self.accepted.append((registration, row.session))
+
+    def apply(self) -> int:
+        """Check in every accepted line through `check_in`; returns how many were admitted."""
+        admitted = 0
+        with transaction.atomic():
+            for registration, session in self.accepted:
+                result = check_in(
+                    page_id=self.page_id,
+                    scanned=registration.code,
+                    actor=self.actor,
+                    session=session,
+                    method=Attendance.Method.UPLOAD,
+                )
+                admitted += result.admitted
+        return admitted

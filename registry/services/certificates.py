@@ -17,11 +17,13 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from .. import certificates as rendering
+from ..actors import SYSTEM, person
+from ..codes import CODE_ALPHABET
 from ..emails import branding
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, User
 from ..selectors import eligible_registrations
 from .errors import DomainError
-from .registrations import CODE_ALPHABET
+from .guards import require_event_manager, require_permission
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +60,13 @@ def _default_template() -> CertificateTemplate:
 
 
 @transaction.atomic
-def certificate_batch_start(*, page_id: int, actor: User | None = None) -> CertificateBatch:
+def certificate_batch_start(*, page_id: int, actor) -> CertificateBatch:
     """Queue issuing for everyone eligible at this event who has no certificate yet.
 
-    While a batch for the event is queued or running, asking again returns it
-    instead of starting a second one.
+    The event's organizers and staff admins issue. While a batch for the event is
+    queued or running, asking again returns it instead of starting a second one.
     """
+    require_event_manager(actor, page_id, permission="registry.add_certificatebatch", doing="issue its certificates")
     record = EventRecord.objects.select_for_update().filter(page_id=page_id).first()
     if record is None:
         raise DomainError("This event has no registrations yet.")
@@ -82,7 +85,7 @@ def certificate_batch_start(*, page_id: int, actor: User | None = None) -> Certi
         )
     if not total:
         raise DomainError("Everyone eligible at this event already has a certificate.")
-    batch = CertificateBatch.objects.create(page_id=page_id, requested_by=actor, total=total)
+    batch = CertificateBatch.objects.create(page_id=page_id, requested_by=person(actor), total=total)
     _enqueue_batch(batch)
     return batch
 
@@ -165,8 +168,14 @@ def _store(
     return certificate
 
 
-def certificate_revoke(*, certificate: Certificate, actor: User | None, reason: str, now=None) -> Certificate:
+def certificate_revoke(*, certificate: Certificate, actor: User, reason: str, now=None) -> Certificate:
     """Withdraw a certificate: its verification page says so from now on, with the date and the reason."""
+    require_event_manager(
+        actor,
+        certificate.registration.page_id,
+        permission="registry.change_certificate",
+        doing="revoke its certificates",
+    )
     reason = reason.strip()
     if not reason:
         raise DomainError("Give the reason for revoking; the verification page shows it.")
@@ -178,12 +187,12 @@ def certificate_revoke(*, certificate: Certificate, actor: User | None, reason: 
             )
         certificate.revoked_at = now or timezone.now()
         certificate.revoked_reason = reason[:500]
-        certificate._history_user = actor
+        certificate._history_user = person(actor)
         certificate.save(update_fields=["revoked_at", "revoked_reason"])
     return certificate
 
 
-def certificates_issue_due(*, now=None) -> list[CertificateBatch]:
+def certificates_issue_due(*, actor=SYSTEM, now=None) -> list[CertificateBatch]:
     """The periodic sweep: issue for recently completed events that do so automatically, and revive lost batches.
 
     An event whose latest batch failed waits for staff, who see the error on the batch.
@@ -206,15 +215,18 @@ def certificates_issue_due(*, now=None) -> list[CertificateBatch]:
     for record in due:
         if rendering.registrations_to_certify(record.page_id).exists():
             try:
-                started.append(certificate_batch_start(page_id=record.page_id))
+                started.append(certificate_batch_start(page_id=record.page_id, actor=actor))
             except DomainError as exc:
                 logger.warning("Not issuing certificates for %s: %s", record, exc)
     return started
 
 
 @transaction.atomic
-def certificate_template_set_default(*, template: CertificateTemplate) -> CertificateTemplate:
+def certificate_template_set_default(*, template: CertificateTemplate, actor) -> CertificateTemplate:
     """Certificates issued from now on use this template; at most one template is the default."""
+    require_permission(
+        actor, "registry.change_certificatetemplate", "Only staff admins choose the default certificate template."
+    )
     for previous in CertificateTemplate.objects.filter(is_default=True).exclude(pk=template.pk):
         previous.is_default = False
         previous.save(update_fields=["is_default", "updated_at"])  # save(), not update(): history keeps the change

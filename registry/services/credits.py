@@ -5,13 +5,19 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ..actors import SYSTEM, person
 from ..models import CreditEntry, EventRecord, User
 from ..selectors import eligible_registrations, sees_everything
-from .errors import DomainError
+from .errors import DomainError, NotAllowed
+from .guards import require_event_manager
 
 
-def credits_award_for_event(*, page_id: int) -> int:
-    """Create a pending entry for each eligible attendee with an account; safe to run again."""
+def credits_award_for_event(*, page_id: int, actor) -> int:
+    """Create a pending entry for each eligible attendee with an account; safe to run again.
+
+    The event's organizers (and staff admins, and the sweep) award; the person's mentor decides.
+    """
+    require_event_manager(actor, page_id, doing="award its credits")
     record = EventRecord.objects.select_related("credit_category").get(page_id=page_id)
     if not record.credit_category_id or not record.credit_points:
         return 0
@@ -43,7 +49,7 @@ def credits_award_for_event(*, page_id: int) -> int:
 AWARD_LOOKBACK = timedelta(days=30)
 
 
-def credits_award_due(*, now=None) -> int:
+def credits_award_due(*, actor=SYSTEM, now=None) -> int:
     """The periodic sweep: pending points for everyone who qualified at an event that ended recently.
 
     Attendance sheets uploaded after the event are picked up by the next run; the award itself
@@ -57,12 +63,14 @@ def credits_award_due(*, now=None) -> int:
         ends_at__lte=now,
         ends_at__gt=now - AWARD_LOOKBACK,
     )
-    return sum(credits_award_for_event(page_id=page_id) for page_id in ended.values_list("page_id", flat=True))
+    return sum(
+        credits_award_for_event(page_id=page_id, actor=actor) for page_id in ended.values_list("page_id", flat=True)
+    )
 
 
 def can_decide_credit(actor: User, entry: CreditEntry) -> bool:
     """The person's mentor decides; staff admins may decide for anyone. Never one's own."""
-    if actor.pk == entry.user_id:
+    if actor is None or not actor.is_authenticated or actor.pk == entry.user_id:
         return False
     if sees_everything(actor):
         return True
@@ -72,10 +80,10 @@ def can_decide_credit(actor: User, entry: CreditEntry) -> bool:
 
 def credit_decide(*, entry: CreditEntry, actor: User, approve: bool, reason: str = "") -> CreditEntry:
     """Approve or reject a pending entry; approval may not push the person past the category's maximum."""
-    if actor.pk == entry.user_id:
-        raise DomainError("You cannot decide on your own credits.")
+    if actor.pk is not None and actor.pk == entry.user_id:
+        raise NotAllowed("You cannot decide on your own credits.")
     if not can_decide_credit(actor, entry):
-        raise DomainError("Only this person's mentor or a staff admin can decide on their credits.")
+        raise NotAllowed("Only this person's mentor or a staff admin can decide on their credits.")
     if not approve and not reason.strip():
         raise DomainError("Give a reason for the rejection; the person will see it.")
     with transaction.atomic():
@@ -94,7 +102,7 @@ def credit_decide(*, entry: CreditEntry, actor: User, approve: bool, reason: str
                     f"({approved} already approved)."
                 )
         entry.status = CreditEntry.Status.APPROVED if approve else CreditEntry.Status.REJECTED
-        entry.decided_by = actor
+        entry.decided_by = person(actor)
         entry.decided_at = timezone.now()
         entry.reason = reason.strip()
         entry.save(update_fields=["status", "decided_by", "decided_at", "reason"])

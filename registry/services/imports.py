@@ -9,18 +9,24 @@ without errors, inside one transaction.
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower, Upper
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .. import access
+from .. import access, actors
 from ..models import Membership, MentorProfile, Organization, Role, StudentProfile, User
+from ..selectors.scope import manages_organization
+from .guards import require_permission
 from .invitations import users_invite
 
 PEOPLE_REQUIRED_COLUMNS = ("email", "first_name", "last_name", "role")
@@ -133,10 +139,12 @@ class _Lookups:
 class PeopleImport:
     """Check rows of people (the columns of fixtures/users.csv), then write the accepted ones in bulk.
 
-    Blank cells keep what the database has; roles are added, never removed.
+    Blank cells keep what the database has; roles are added, never removed. The actor's rights are checked
+    per row (a superuser's account, the staff admin role, an organization's members) and again on writing.
     """
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]]):
+    def __init__(self, rows: Iterable[Mapping[str, Any]], *, actor):
+        self.actor = actor
         rows = list(rows)
         emails = {cell_text(row.get(name)).lower() for row in rows for name in ("email", "mentor_email")}
         self.lookups = _Lookups(emails - {""})
@@ -197,6 +205,8 @@ class PeopleImport:
         }
         values = {name: cell_text(row.get(name)) for name in PEOPLE_COLUMNS}
         email = values["email"].lower()
+        if person.user is not None and person.user.is_superuser and not self.actor.is_superuser:
+            errors["email"] = "This person is a superuser; only a superuser can change their account."
         if "email" not in errors:
             try:
                 validate_email(email)
@@ -231,6 +241,9 @@ class PeopleImport:
         if role not in Role.values:
             errors.setdefault("role", f"Unknown role “{role}”; use one of {', '.join(Role.values)}.")
             return
+        if role == Role.STAFF_ADMIN and not self.actor.has_perm("registry.see_all_organizations"):
+            errors.setdefault("role", "Only staff admins can make someone a staff admin.")
+            return
         roles = {name for name in person.role.split(", ") if name}
         person.role = ", ".join(sorted(roles | {role}))
 
@@ -247,6 +260,9 @@ class PeopleImport:
         organization = self.lookups.organization(name)
         if organization is None:
             errors.setdefault("organization", f"Unknown organization “{name}”.")
+            return
+        if not manages_organization(self.actor, organization.pk):
+            errors.setdefault("organization", f"You do not manage {organization.name}'s members.")
             return
         person.organization = organization.name
         person.membership_role = role or person.membership_role or Membership.Role.MEMBER
@@ -314,13 +330,15 @@ class PeopleImport:
         self.accepted.append(person)
 
     @transaction.atomic
-    def apply(self, *, acting_user: User | None = None) -> dict[str, User]:
+    def apply(self) -> dict[str, User]:
         """Write every accepted row in bulk (with history); new people are invited after commit."""
-        return people_write(self.accepted, lookups=self.lookups, acting_user=acting_user)
+        require_permission(self.actor, "registry.add_user", "Only staff admins import people.")
+        require_permission(self.actor, "registry.change_user", "Only staff admins import people.")
+        return people_write(self.accepted, lookups=self.lookups, actor=self.actor)
 
 
-def people_write(people: list[Person], *, lookups: _Lookups, acting_user: User | None) -> dict[str, User]:
-    history = {"default_user": acting_user, "default_change_reason": "import", "batch_size": BATCH}
+def people_write(people: list[Person], *, lookups: _Lookups, actor) -> dict[str, User]:
+    history = {"default_user": actors.person(actor), "default_change_reason": "import", "batch_size": BATCH}
     created, changed = [], []
     for person in people:
         user = person.user
@@ -352,7 +370,7 @@ def people_write(people: list[Person], *, lookups: _Lookups, acting_user: User |
     new_ids = {user.pk for user in created}
     _mentor_profiles_write(people, lookups, new_ids, history)
     _student_profiles_write(people, lookups, users, new_ids, history)
-    users_invite(user_ids=[user.pk for user in created], kind="invitation")
+    users_invite(actor=actor, user_ids=[user.pk for user in created], kind="invitation")
     access.forget(user.pk for user in users.values() if user.pk not in new_ids)  # roles, groups, memberships
     return users
 
@@ -438,7 +456,8 @@ class Mentee:
 class MenteeImport:
     """Check rows of mentor_email plus student_email or usn, then set each student's mentor in bulk."""
 
-    def __init__(self, rows: Iterable[Mapping[str, Any]]):
+    def __init__(self, rows: Iterable[Mapping[str, Any]], *, actor):
+        self.actor = actor
         rows = list(rows)
         emails = {cell_text(row.get(name)).lower() for row in rows for name in ("student_email", "mentor_email")}
         self.lookups = _Lookups(emails - {""})
@@ -496,8 +515,9 @@ class MenteeImport:
         self.accepted.append(mentee)
 
     @transaction.atomic
-    def apply(self, *, acting_user: User | None = None) -> dict[str, User]:
-        history = {"default_user": acting_user, "default_change_reason": "import", "batch_size": BATCH}
+    def apply(self) -> dict[str, User]:
+        require_permission(self.actor, "registry.change_studentprofile", "Only staff admins import mentor assignments.")
+        history = {"default_user": actors.person(self.actor), "default_change_reason": "import", "batch_size": BATCH}
         created, changed = [], []
         for mentee in self.accepted:
             mentor = self.lookups.user(mentee.mentor_email.lower())
@@ -510,3 +530,28 @@ class MenteeImport:
         bulk_create_with_history(created, StudentProfile, **history)
         bulk_update_with_history(changed, StudentProfile, ["mentor"], **history)
         return {mentee.student: mentee.user for mentee in self.accepted}
+
+
+IMPORT_UPLOADS_FOLDER = "django-import-export"  # where import-export's MediaStorage keeps files between steps
+
+
+def import_uploads_remove_stale(*, actor, max_age: timedelta | None = None, now=None) -> int:
+    """Delete uploaded import files older than `max_age` (a preview nobody confirmed keeps people's details).
+
+    Confirmed and refused imports remove their own file at once; this sweeps what was left behind.
+    """
+    require_permission(actor, "registry.see_all_organizations", "Only the scheduler and staff admins run this sweep.")
+    storage = storages["import_export"] if "import_export" in settings.STORAGES else storages["default"]
+    max_age = max_age or timedelta(minutes=settings.IMPORT_UPLOAD_MAX_AGE_MINUTES)
+    cutoff = (now or timezone.now()) - max_age
+    try:
+        _, files = storage.listdir(IMPORT_UPLOADS_FOLDER)
+    except FileNotFoundError:
+        return 0
+    removed = 0
+    for name in files:
+        path = f"{IMPORT_UPLOADS_FOLDER}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
+            removed += 1
+    return removed

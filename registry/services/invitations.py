@@ -4,17 +4,22 @@ from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from ..models import User
+from .errors import NotAllowed
+from .guards import require_permission
 
 CHUNK = 200
 KINDS = ("invitation", "password_reset")
 
 
-def users_invite(*, user_ids: list[int], kind: str) -> None:
+def users_invite(*, actor, user_ids: list[int], kind: str) -> None:
     """Email each person a set-password link after commit, a few hundred people per background task."""
     from .. import tasks
 
     if kind not in KINDS:
         raise ValueError(f"Unknown invitation kind {kind!r}.")
+    require_permission(actor, "registry.change_user", "Only staff admins send invitations and password links.")
+    if not actor.is_superuser and User.objects.filter(pk__in=user_ids, is_superuser=True).exists():
+        raise NotAllowed("Only a superuser can send a superuser a link to set their password.")
     for start in range(0, len(user_ids), CHUNK):
         chunk = user_ids[start : start + CHUNK]
         transaction.on_commit(lambda chunk=chunk: tasks.send_invitations(chunk, kind))
@@ -34,8 +39,10 @@ def invitations_send(*, user_ids: list[int], kind: str) -> int:
 
 
 @transaction.atomic
-def invitation_accept(*, user: User, password: str) -> User:
-    """Set the person's password; following the emailed link proved they own the address, so verify it."""
+def invitation_accept(*, actor: User, password: str) -> User:
+    """The person whose invitation link was checked sets their password; the link proved they own the address,
+    so it is verified too."""
+    user = actor
     user.set_password(password)
     user.save(update_fields=["password"])
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()

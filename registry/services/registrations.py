@@ -6,20 +6,27 @@ on the row lock, and SQLite runs IMMEDIATE transactions, so two writers can
 never both take the last seat on either backend.
 """
 
+import json
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_ratelimit.core import is_ratelimited
 
-from ..models import ACTIVE, EventRecord, Registration, RegistrationStatus, User
-from ..selectors import registration_closed_reason, scope_to_organizations
-from .errors import DomainError
+from ..actors import SYSTEM
+from ..codes import CODE_ALPHABET
+from ..models import ACTIVE, AttendanceMode, EventRecord, Registration, RegistrationStatus, User
+from ..selectors import managed_organization_ids, registration_closed_reason, sees_everything
+from .errors import DomainError, NotAllowed
+from .guards import require_event_manager, require_registrant_or_manager
 
 Status = RegistrationStatus
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class AlreadyRegistered(DomainError):
@@ -46,22 +53,51 @@ def _enqueue_promotion(page_id: int) -> None:
     transaction.on_commit(lambda: tasks.promote_waitlist(page_id))
 
 
-def event_record_sync(*, page) -> EventRecord:
+def places_events_anywhere(actor) -> bool:
+    """Staff admins and site-wide editors may put an event under any organization, or none."""
+    return sees_everything(actor) or actor.has_perm("registry.place_events_anywhere")
+
+
+def event_organization_check(*, actor, current_organization_id: int | None, organization_id: int | None) -> None:
+    """Who may put an event under an organization: its organizers (never moving one out of another's), site-wide
+    editors and staff admins. Events under no organization are for those who place events anywhere."""
+    if places_events_anywhere(actor):
+        return
+    if organization_id is None:
+        raise NotAllowed(
+            "Choose one of your organizations: only staff admins and site editors publish events for none."
+        )
+    managed = managed_organization_ids(actor)
+    if current_organization_id is not None and current_organization_id not in managed:
+        raise NotAllowed("This event belongs to an organization you do not organize; you cannot move it.")
+    if organization_id not in managed:
+        raise NotAllowed("You can only put events under organizations you organize.")
+
+
+def event_record_sync(*, page, actor=SYSTEM) -> EventRecord:
     """Copy a registrable page's schedule and settings into registry's record of it.
 
     Seats already taken are kept; lowering the capacity below them keeps those
-    registrations (the capacity is clamped) and only stops new ones.
+    registrations (the capacity is clamped) and only stops new ones. Moving the
+    event to another organization is checked against the actor.
     """
     with transaction.atomic():
         record, created = EventRecord.objects.select_for_update().get_or_create(
             page_id=page.pk,
             defaults={"title": page.title, "starts_at": page.starts_at, "ends_at": page.ends_at},
         )
+        if not created and record.organization_id != page.organization_id:
+            event_organization_check(
+                actor=actor, current_organization_id=record.organization_id, organization_id=page.organization_id
+            )
         grew = record.capacity is not None and (page.capacity is None or page.capacity > record.capacity)
         record.title = page.title
         record.starts_at = page.starts_at
         record.ends_at = page.ends_at
         record.capacity = None if page.capacity is None else max(page.capacity, record.seats_taken)
+        record.registration_opens_at = page.registration_opens_at
+        record.registration_closes_at = page.registration_closes_at
+        record.attendance_mode = page.attendance_mode
         record.waitlist_enabled = page.waitlist_enabled
         record.requires_approval = page.requires_approval
         record.is_cancelled = page.is_cancelled
@@ -80,9 +116,11 @@ def event_record_sync(*, page) -> EventRecord:
     return record
 
 
-def event_record_for(page) -> EventRecord:
-    record = EventRecord.objects.filter(page_id=page.pk).first()
-    return record or event_record_sync(page=page)
+def _record(page_id: int) -> EventRecord:
+    record = EventRecord.objects.filter(page_id=page_id).first()
+    if record is None:
+        raise DomainError("This event is not open for registration: it has not been published.")
+    return record
 
 
 def _take_seat(record: EventRecord) -> bool:
@@ -96,6 +134,105 @@ def _take_seat(record: EventRecord) -> bool:
 
 def _release_seat(page_id: int) -> None:
     EventRecord.objects.filter(page_id=page_id, seats_taken__gt=0).update(seats_taken=F("seats_taken") - 1)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What registering did. For guests `registration` is None: whether the address was registered before is
+    the owner's business, told by email, so every guest sees the same answer."""
+
+    registration: Registration | None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.registration is None
+
+
+MAX_ANSWERS_BYTES = 10_000
+
+
+class RateLimited(DomainError):
+    """Too many registrations from one address or for one email; the API answers 429."""
+
+
+def _over_limit(scope: str, *, client_address: str, email: str) -> bool:
+    """Every window (minute, hour, day) per client address and per email address; any one exceeded blocks."""
+    limits = settings.REGISTRATION_RATE_LIMITS
+    checks = [(client_address, rate) for rate in limits["ip"] if client_address]
+    checks += [(email.lower(), rate) for rate in limits["email"] if email]
+    return any(
+        is_ratelimited(
+            None, group=f"{scope}:{index}", key=lambda _group, _request, v=value: v, rate=rate, increment=True
+        )
+        for index, (value, rate) in enumerate(checks)
+    )
+
+
+def _checked_answers(answers: dict | None) -> dict:
+    answers = answers or {}
+    if not isinstance(answers, dict) or not all(isinstance(key, str) for key in answers):
+        raise DomainError("Answers must be given per question.")
+    if len(json.dumps(answers, default=str).encode()) > MAX_ANSWERS_BYTES:
+        raise DomainError("Your answers are too long. Please shorten them.")
+    return answers
+
+
+def registration_submit(
+    *,
+    actor,
+    page,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    attendance_mode: str = "",
+    answers: dict | None = None,
+    client_address: str = "",
+    now=None,
+) -> Submission:
+    """The one front door for registering, for the event page's form and the API alike.
+
+    Account holders register as themselves (their address and, unless they give one, their name); guests give
+    both. Limits per client address and per email address apply to everyone. A hybrid event needs to know how
+    the person will attend. A guest whose address is already registered gets the same answer as a new guest,
+    and the address's owner an email.
+    """
+    person = actor if actor is not None and actor.is_authenticated and actor.pk is not None else None
+    if person is not None:
+        email = person.email
+        full_name = (full_name or "").strip() or person.get_full_name() or person.email
+    else:
+        email = User.objects.normalize_email(email or "").strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise DomainError("Give a valid email address: the confirmation link goes there.") from exc
+        if not (full_name or "").strip():
+            raise DomainError("Give your full name.")
+    if _over_limit("register", client_address=client_address, email=email):
+        raise RateLimited("Too many registrations from here or for this address; please try again later.")
+    record = _record(page.pk)
+    if record.attendance_mode == AttendanceMode.HYBRID:
+        if attendance_mode not in (AttendanceMode.ON_SITE, AttendanceMode.ONLINE):
+            raise DomainError("Choose how you will attend this hybrid event: in person or online.")
+    else:
+        attendance_mode = ""
+    try:
+        registration = registration_create(
+            page=page,
+            email=email,
+            full_name=full_name,
+            user=person,
+            phone=phone,
+            attendance_mode=attendance_mode,
+            answers=_checked_answers(answers),
+            now=now,
+        )
+    except AlreadyRegistered as exc:
+        if person is not None:
+            raise
+        duplicate_attempt_notify(registration=exc.registration)
+        return Submission(registration=None)
+    return Submission(registration=None if person is None else registration)
 
 
 def registration_create(
@@ -113,25 +250,26 @@ def registration_create(
 
     Account holders (whose address is verified) are confirmed at once; guests
     hold the seat until they open the emailed link. Events that need approval
-    hold the seat as "pending".
+    hold the seat as "pending". Front ends call `registration_submit`, which
+    decides who is registering; this is also what the demo loader uses.
     """
     now = now or timezone.now()
     email = User.objects.normalize_email(email).strip().lower()
-    closed = registration_closed_reason(page, now=now)
+    record = _record(page.pk)
+    closed = registration_closed_reason(record, now=now)
     if closed:
         raise DomainError(closed)
-    record = event_record_for(page)
     if user is None:
         seated = Status.AWAITING_CONFIRMATION
-        hold_expires_at = min(now + timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES), page.starts_at)
+        hold_expires_at = min(now + timedelta(minutes=settings.REGISTRATION_HOLD_MINUTES), record.starts_at)
     else:
         seated, hold_expires_at = (Status.PENDING if record.requires_approval else Status.CONFIRMED), None
     fields = {
         "page_id": page.pk,
         "user": user,
         "email": email,
-        "full_name": full_name.strip(),
-        "phone": phone.strip(),
+        "full_name": full_name.strip()[:200],
+        "phone": phone.strip()[:32],
         "attendance_mode": attendance_mode,
         "answers": answers or {},
         "created_at": now,
@@ -176,8 +314,9 @@ def _status_email(registration: Registration) -> str:
 MAX_CONFIRMATION_SENDS = 4
 
 
-def confirmation_resend(*, registration: Registration) -> None:
+def confirmation_resend(*, registration: Registration, actor) -> None:
     """Send the confirmation link again, a few times at most (each send is its own once-only kind)."""
+    require_registrant_or_manager(actor, registration, doing="have the confirmation link sent again")
     if registration.status != Status.AWAITING_CONFIRMATION:
         raise DomainError("This registration does not need confirming.")
     sent = registration.sent_emails.filter(kind__startswith="confirm_request").count()
@@ -194,7 +333,7 @@ def duplicate_attempt_notify(*, registration: Registration) -> None:
     """
     if registration.status == Status.AWAITING_CONFIRMATION:
         try:
-            confirmation_resend(registration=registration)
+            confirmation_resend(registration=registration, actor=SYSTEM)
         except DomainError:
             return
     else:
@@ -205,8 +344,9 @@ def _locked(registration: Registration) -> Registration:
     return Registration.objects.select_for_update().get(pk=registration.pk)
 
 
-def registration_confirm(*, registration: Registration, now=None) -> Registration:
+def registration_confirm(*, registration: Registration, actor, now=None) -> Registration:
     """A guest opened their link: the held seat becomes theirs (or pending approval)."""
+    require_registrant_or_manager(actor, registration, doing="confirm this seat")
     now = now or timezone.now()
     with transaction.atomic():
         registration = _locked(registration)
@@ -234,8 +374,9 @@ def registration_confirm(*, registration: Registration, now=None) -> Registratio
     return registration
 
 
-def registration_cancel(*, registration: Registration, now=None) -> Registration:
-    """The attendee cancels; a held seat goes to the first person on the waitlist."""
+def registration_cancel(*, registration: Registration, actor, now=None) -> Registration:
+    """The attendee (or the event's organizers) cancel; a held seat goes to the first person on the waitlist."""
+    require_registrant_or_manager(actor, registration, doing="cancel this registration")
     now = now or timezone.now()
     with transaction.atomic():
         registration = _locked(registration)
@@ -255,13 +396,36 @@ def registration_cancel(*, registration: Registration, now=None) -> Registration
     return registration
 
 
+def registration_update(
+    *, actor, registration: Registration, full_name: str, phone: str = "", attendance_mode: str = ""
+) -> Registration:
+    """The event's organizers correct a registrant's details; status and answers change only by their own services."""
+    require_event_manager(
+        actor, registration.page_id, permission="registry.change_registration", doing="change its registrations"
+    )
+    full_name = full_name.strip()
+    if not full_name:
+        raise DomainError("Give the person's full name.")
+    record = _record(registration.page_id)
+    if record.attendance_mode != AttendanceMode.HYBRID:
+        attendance_mode = ""
+    elif attendance_mode not in (AttendanceMode.ON_SITE, AttendanceMode.ONLINE):
+        raise DomainError("For a hybrid event, say whether the person attends in person or online.")
+    with transaction.atomic():
+        registration = _locked(registration)
+        registration.full_name, registration.phone = full_name[:200], phone.strip()[:32]
+        registration.attendance_mode = attendance_mode
+        registration.save(update_fields=["full_name", "phone", "attendance_mode"])
+    return registration
+
+
 def registration_decide(*, registration: Registration, actor: User, approve: bool, reason: str = "") -> Registration:
     """An organizer approves or rejects a registration on an approval-required event."""
     if registration.user_id and registration.user_id == actor.pk:
-        raise DomainError("You cannot decide on your own registration.")
-    in_scope = scope_to_organizations(Registration.objects.all(), actor, "page__event_record__organization")
-    if not in_scope.filter(pk=registration.pk).exists():
-        raise DomainError("Only organizers of this event's organization can decide on its registrations.")
+        raise NotAllowed("You cannot decide on your own registration.")
+    require_event_manager(
+        actor, registration.page_id, permission="registry.change_registration", doing="decide on its registrations"
+    )
     if not approve and not reason.strip():
         raise DomainError("Give a reason for the rejection; the person will see it.")
     with transaction.atomic():
@@ -292,8 +456,14 @@ def _expire(registration: Registration, now) -> None:
     _enqueue_email(registration, "expired")
 
 
-def holds_expire(*, now=None) -> int:
+def _require_sweeper(actor) -> None:
+    if not sees_everything(actor):
+        raise NotAllowed("Only the scheduler and staff admins run this sweep.")
+
+
+def holds_expire(*, actor=SYSTEM, now=None) -> int:
     """Release seats whose holders did not confirm in time; returns how many."""
+    _require_sweeper(actor)
     now = now or timezone.now()
     due = Registration.objects.filter(status=Status.AWAITING_CONFIRMATION, hold_expires_at__lte=now)
     expired = 0
@@ -306,8 +476,9 @@ def holds_expire(*, now=None) -> int:
     return expired
 
 
-def waitlist_promote(*, page_id: int, now=None) -> list[Registration]:
+def waitlist_promote(*, page_id: int, actor=SYSTEM, now=None) -> list[Registration]:
     """Offer freed seats to the waitlist in order; each offer must be confirmed in time."""
+    _require_sweeper(actor)
     now = now or timezone.now()
     promoted = []
     while True:

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.models import Membership, Organization, Role, User, Venue
+from registry.models import Membership, Organization, RegistrableEvent, Role, User, Venue
 
 PASSWORD = "correct-horse-battery"
 
@@ -92,6 +92,8 @@ class EventStandIn(SimpleNamespace):
     tests do not need the cms app's EventPage.
     """
 
+    attendance_mode = RegistrableEvent.attendance_mode
+
 
 def page_tree_root():
     """Wagtail's root page, rebuilt (with the default locale) after a transactional test flushed the tables."""
@@ -103,8 +105,11 @@ def page_tree_root():
     return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
 
 
-def make_event(**settings) -> EventStandIn:
+def make_event(*, published: bool = True, **settings) -> EventStandIn:
+    """A registrable event; `published` makes registry's record of it, as publishing the page does."""
     from wagtail.models import Page
+
+    from registry.services.registrations import event_record_sync
 
     now = timezone.now()
     root = page_tree_root()
@@ -130,4 +135,7 @@ def make_event(**settings) -> EventStandIn:
         "issue_certificates_automatically": False,
     }
     defaults.update(settings)
-    return EventStandIn(**defaults)
+    event = EventStandIn(**defaults)
+    if published:
+        event_record_sync(page=event)
+    return event

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registry import access
+from registry import access, selectors
 from registry.models import Membership, Organization, Role
 from registry.services import people as people_service
 from registry.services.attendance import checkin_token
@@ -167,7 +167,7 @@ def test_a_commit_drops_what_a_request_remembered_while_the_change_was_in_flight
 ):
     event, client, organizer = door
     stale = type(organizer).objects.get(pk=organizer.pk)
-    access.managed_organization_ids(stale)
+    selectors.managed_organization_ids(stale)
     with django_capture_on_commit_callbacks(execute=True):
         Membership.objects.filter(user=organizer).get().delete()
         access.remember(stale)  # a request that read the rows before the delete was committed

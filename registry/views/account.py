@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 
 from .. import selectors
 from ..forms import MentorProfileForm, ProfileForm, StudentProfileForm
 from ..models import MentorProfile, Role, StudentProfile
+from ..services import people
 
 
 @login_required
@@ -21,9 +21,8 @@ def profile(request):
         mentor = getattr(user, "mentor_profile", None) or MentorProfile(user=user)
         forms["mentor"] = MentorProfileForm(request.POST or None, instance=mentor, prefix="mentor")
     if request.method == "POST" and all(form.is_valid() for form in forms.values()):
-        with transaction.atomic():
-            for form in forms.values():
-                form.save()
+        records = [form.save(commit=False) for form in forms.values()]
+        people.profile_update(actor=request.user, user=user, records=records)
         messages.success(request, "Your profile has been saved.")
         return redirect("account_profile")
     status = 400 if request.method == "POST" else 200

@@ -13,7 +13,7 @@ class InvitationAcceptView(PasswordResetConfirmView):
     success_url = reverse_lazy("account_login")
 
     def form_valid(self, form):
-        invitation_accept(user=form.user, password=form.cleaned_data["new_password1"])
+        invitation_accept(actor=form.user, password=form.cleaned_data["new_password1"])
         del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
         messages.success(self.request, "Your password is set. Sign in with your email address and new password.")
         return HttpResponseRedirect(self.get_success_url())

@@ -12,20 +12,21 @@ from django_ratelimit.core import is_ratelimited
 from .. import qr, selectors, tokens
 from ..forms import RegistrationForm
 from ..models import AttendanceMode, Registration
+from ..security import client_address
 from ..services import DomainError
 from ..services import registrations as service
 from ..services.attendance import checkin_token
 
 
 def _over_limit(request: HttpRequest, group: str, email: str = "") -> bool:
-    """Check every window (minute, hour, day) per IP and per address; any one exceeded blocks."""
+    """Check every window (minute, hour, day) per client address and per email address; any one exceeded blocks."""
     limits = settings.REGISTRATION_RATE_LIMITS
-    checks = [("ip", rate) for rate in limits["ip"]]
+    checks = [(client_address(request), rate) for rate in limits["ip"]]
     if email:
-        checks += [(lambda _group, _request: email.lower(), rate) for rate in limits["email"]]
+        checks += [(email.lower(), rate) for rate in limits["email"]]
     return any(
-        is_ratelimited(request, group=f"{group}:{index}", key=key, rate=rate, increment=True)
-        for index, (key, rate) in enumerate(checks)
+        is_ratelimited(request, group=f"{group}:{index}", key=lambda _g, _r, v=value: v, rate=rate, increment=True)
+        for index, (value, rate) in enumerate(checks)
     )
 
 
@@ -40,36 +41,31 @@ def registration_form(request: HttpRequest, *, page, extra_fields: dict, data=No
 
 def handle_registration(request: HttpRequest, *, page, form: RegistrationForm) -> HttpResponse | None:
     """Process a submitted registration form; None means "re-render the page with the form's errors"."""
-    email = request.user.email if request.user.is_authenticated else request.POST.get("email", "")
-    if _over_limit(request, "register", email):
-        return render(request, "429.html", status=429)
     if not form.is_valid():
         return None
     data = form.cleaned_data
-    user = request.user if request.user.is_authenticated else None
     try:
-        registration = service.registration_create(
+        submission = service.registration_submit(
+            actor=request.user,
             page=page,
-            email=user.email if user else data["email"],
             full_name=data["full_name"],
-            user=user,
+            email=data.get("email", ""),
             phone=data.get("phone", ""),
             attendance_mode=data.get("attendance_mode") or "",
             answers=form.answers(),
+            client_address=client_address(request),
         )
+    except service.RateLimited:
+        return render(request, "429.html", status=429)
     except service.AlreadyRegistered as exc:
-        if user is None:
-            # Guests see exactly what a new registration shows; the address's owner is told by email.
-            service.duplicate_attempt_notify(registration=exc.registration)
-            return _guest_check_inbox(request, page, data["email"])
         messages.info(request, f"You are already registered for this event ({exc.registration.get_status_display()}).")
         return redirect(page.url)
     except DomainError as exc:
         form.add_error(None, str(exc))
         return None
-    if user is None:
+    if submission.is_guest:
         return _guest_check_inbox(request, page, data["email"])
-    messages.success(request, _status_message(registration))
+    messages.success(request, _status_message(submission.registration))
     return redirect(page.url)
 
 
@@ -90,15 +86,18 @@ def _status_message(registration: Registration) -> str:
 
 
 def _registration_from_link(token: str, action: str, max_age: int | None):
-    code = tokens.read(token, action, max_age_seconds=max_age)
-    return Registration.objects.select_related("page").filter(code=code).first()
+    """The registration a genuine link is for, and the link's holder, who may act on it."""
+    holder = tokens.holder(token, action, max_age_seconds=max_age)
+    return Registration.objects.select_related("page").filter(code=holder.code).first(), holder
 
 
 def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that follow links confirm nothing."""
     try:
         # Long enough for a waitlist offer; the hold's own deadline is checked by the service.
-        registration = _registration_from_link(token, "confirm", max_age=settings.WAITLIST_OFFER_HOURS * 3600 + 3600)
+        registration, holder = _registration_from_link(
+            token, "confirm", max_age=settings.WAITLIST_OFFER_HOURS * 3600 + 3600
+        )
     except tokens.LinkError as exc:
         return render(request, "registry/link_problem.html", {"problem": str(exc)}, status=400)
     if registration is None:
@@ -110,7 +109,7 @@ def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
         if _over_limit(request, "confirm"):
             return render(request, "429.html", status=429)
         try:
-            registration = service.registration_confirm(registration=registration)
+            registration = service.registration_confirm(registration=registration, actor=holder)
         except DomainError as exc:
             return render(request, "registry/link_problem.html", {"problem": str(exc), **context}, status=409)
         context["registration"] = registration
@@ -120,21 +119,21 @@ def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 def registration_cancel(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        registration = _registration_from_link(token, "cancel", max_age=None)
+        registration, holder = _registration_from_link(token, "cancel", max_age=None)
     except tokens.LinkError as exc:
         return render(request, "registry/link_problem.html", {"problem": str(exc)}, status=400)
     if registration is None:
         return render(
             request, "registry/link_problem.html", {"problem": "We could not find this registration."}, status=404
         )
-    return _cancel_page(request, registration)
+    return _cancel_page(request, registration, holder)
 
 
-def _cancel_page(request: HttpRequest, registration: Registration) -> HttpResponse:
+def _cancel_page(request: HttpRequest, registration: Registration, actor) -> HttpResponse:
     context = {"registration": registration, "event": registration.page}
     if request.method == "POST":
         try:
-            context["registration"] = service.registration_cancel(registration=registration)
+            context["registration"] = service.registration_cancel(registration=registration, actor=actor)
         except DomainError as exc:
             return render(request, "registry/link_problem.html", {"problem": str(exc), **context}, status=409)
         context["done"] = True
@@ -144,7 +143,7 @@ def _cancel_page(request: HttpRequest, registration: Registration) -> HttpRespon
 @login_required
 def my_registration_cancel(request: HttpRequest, code: str) -> HttpResponse:
     registration = get_object_or_404(selectors.registrations_of(request.user), code=code)
-    return _cancel_page(request, registration)
+    return _cancel_page(request, registration, request.user)
 
 
 @login_required
@@ -168,6 +167,10 @@ def resend_confirmation(request: HttpRequest, code: str) -> HttpResponse:
     registration = get_object_or_404(selectors.registrations_of(request.user), code=code)
     if _over_limit(request, "resend", request.user.email):
         return render(request, "429.html", status=429)
-    service.confirmation_resend(registration=registration)
-    messages.success(request, "We've sent the confirmation link again.")
+    try:
+        service.confirmation_resend(registration=registration, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "We've sent the confirmation link again.")
     return redirect("my_registrations")

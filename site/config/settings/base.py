@@ -231,7 +231,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Convene"
-OTP_ADMIN_PATH_PREFIXES = ("/admin/", "/staff/")
+# Every staff screen, inside both admins and outside them (organizers' hall bookings), needs the second factor.
+OTP_ADMIN_PATH_PREFIXES = ("/admin/", "/staff/", "/bookings/")
 
 # --- i18n, static, media --------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -276,7 +277,13 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 from registry.formats import EXPORT_FORMATS  # noqa: E402, F401
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-SIMPLE_HISTORY_REVERT_DISABLED = False
+# Importing needs the model's change permission and exporting its view permission (not just a staff login).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# An uploaded file waits this long for its preview to be confirmed; a sweep then deletes it.
+IMPORT_UPLOAD_MAX_AGE_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_MINUTES", "120"))
+# History is a record: versions are read and compared, never restored over a service's rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -1,0 +1,56 @@
+"""Reads from the registry, one module per context, shaped so a page's query count does not grow with its rows.
+
+Selectors never write. Scoping (whose data a person may see) is `scope`.
+"""
+
+from .attendance import checkin_progress, eligible_registrations
+from .credits import credit_balances, credit_entries_decidable_by
+from .registrations import (
+    event_record,
+    follow_ups_due,
+    registration_closed_reason,
+    registration_counts,
+    registration_panel,
+    registrations_decidable_by,
+    registrations_of,
+    reminders_due,
+    seats_left,
+    waitlist_position,
+    with_seats_left,
+)
+from .scope import (
+    MANAGING_ROLES,
+    managed_organization_ids,
+    manages_any_organization,
+    manages_event,
+    manages_organization,
+    people_visible_to,
+    scope_to_organizations,
+    sees_everything,
+)
+
+__all__ = [
+    "MANAGING_ROLES",
+    "checkin_progress",
+    "credit_balances",
+    "credit_entries_decidable_by",
+    "eligible_registrations",
+    "event_record",
+    "follow_ups_due",
+    "managed_organization_ids",
+    "manages_any_organization",
+    "manages_event",
+    "manages_organization",
+    "people_visible_to",
+    "registration_closed_reason",
+    "registration_counts",
+    "registration_panel",
+    "registrations_decidable_by",
+    "registrations_of",
+    "reminders_due",
+    "scope_to_organizations",
+    "seats_left",
+    "sees_everything",
+    "waitlist_position",
+    "with_seats_left",
+]
