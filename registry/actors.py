@@ -11,6 +11,7 @@ class SystemActor(AnonymousUser):
     """A named actor for scheduled and administrative jobs: authenticated, allowed, and not a person."""
 
     is_active = True
+    is_superuser = True
     is_system = True
 
     def __init__(self, name: str):

@@ -196,6 +196,7 @@ class MentorProfile(models.Model):
 
 class Facility(models.Model):
     name = models.CharField(max_length=80, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

@@ -4,7 +4,16 @@ import pytest
 from django.core import mail
 
 from approvals import inbox
-from registry.models import Attendance, CreditCategory, CreditEntry, Registration, RegistrationStatus, StudentProfile
+from registry.actors import SYSTEM
+from registry.models import (
+    Attendance,
+    CreditCategory,
+    CreditEntry,
+    Registration,
+    RegistrationStatus,
+    Role,
+    StudentProfile,
+)
 from registry.services import credits
 from registry.services import registrations as registration_services
 from registry.tests.factories import MembershipFactory, UserFactory, make_event
@@ -23,7 +32,7 @@ def mentee_with_claim(mentor, points=10):
         page=event, email=student.email, full_name="S", user=student
     )
     Attendance.objects.create(registration=registration)
-    credits.credits_award_for_event(page_id=event.pk)
+    credits.credits_award_for_event(page_id=event.pk, actor=SYSTEM)
     return CreditEntry.objects.get(user=student)
 
 
@@ -57,8 +66,8 @@ def test_category_limits_are_enforced_when_a_mentor_approves_from_the_inbox(role
 
 
 def test_organizers_decide_registrations_of_their_own_organizations_events(django_capture_on_commit_callbacks):
-    ours = MembershipFactory()
-    theirs = MembershipFactory()
+    ours = MembershipFactory(user=UserFactory(in_roles=[Role.ORGANIZER]))
+    theirs = MembershipFactory(user=UserFactory(in_roles=[Role.ORGANIZER]))
     our_event = make_event(title="Members' night", organization_id=ours.organization_id, requires_approval=True)
     their_event = make_event(organization_id=theirs.organization_id, requires_approval=True)
     applicant = UserFactory()
@@ -77,6 +86,7 @@ def test_organizers_decide_registrations_of_their_own_organizations_events(djang
         )
 
     ours_pending.refresh_from_db()
+    assert outcome.failed == []
     assert [item.obj for item in outcome.done] == [ours_pending]
     assert ours_pending.status == RegistrationStatus.REJECTED
     assert mail.outbox[-1].subject == "Registration not approved: Members' night"

@@ -32,6 +32,10 @@ class AttendanceAdmin(CheckedImportMixin, ExportMixin, ReadOnlyAdmin):
             super().get_queryset(request), request.user, "registration__page__event_record__organization"
         )
 
+    def get_skip_admin_log(self):
+        """Each check-in keeps its own record (who, when, how) in its history."""
+        return True
+
     def get_import_resource_classes(self, request):
         return [resources.AttendanceSheetResource]
 

@@ -109,7 +109,10 @@ class ServiceAdmin(SimpleHistoryAdmin):
         return True
 
     def _visible_object(self, request, object_id):
-        """The object as this admin shows it to this person, or 404: history never reaches past the scope."""
+        """The object as this admin shows it to this person: 403 without the permission to see such objects, 404
+        for one outside their organizations — history never reaches past the admin's own scope."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         obj = self.get_queryset(request).filter(pk=unquote(object_id)).first()
         if obj is None:
             raise Http404("Nothing here, or nothing you may see.")

@@ -297,8 +297,9 @@ class DecideRegistration(generics.GenericAPIView):
     @extend_schema(
         summary="Approve or reject a pending registration (the person is emailed the outcome)",
         description=(
-            "For organizers of the event's organization and staff admins; anyone else's registrations are a 404. "
-            "A registration that is no longer pending, one's own, or a rejection without a reason is a 409."
+            "For organizers of the event's organization and staff admins; anyone else's registrations are a 404, "
+            "deciding one's own a 403. A registration that is no longer pending, or a rejection without a reason, "
+            "is a 409."
         ),
         responses=RegistrationSerializer,
         examples=[

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from import_export import fields, resources
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.instance_loaders import BaseInstanceLoader
-from import_export.results import RowResult
 
 from ..models import Attendance, EventRecord
 from ..selectors import scope_to_organizations
@@ -92,9 +91,6 @@ class AttendanceSheetResource(resources.Resource):
         if self.sheet is None or self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
             return
         self.sheet.apply()
-        for row_result in result.rows:
-            if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-                row_result.object_id = None
 
 
 class AttendanceExportResource(resources.ModelResource):

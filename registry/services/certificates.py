@@ -228,9 +228,11 @@ def certificate_template_set_default(*, template: CertificateTemplate, actor) ->
         actor, "registry.change_certificatetemplate", "Only staff admins choose the default certificate template."
     )
     for previous in CertificateTemplate.objects.filter(is_default=True).exclude(pk=template.pk):
+        previous._history_user = person(actor)
         previous.is_default = False
         previous.save(update_fields=["is_default", "updated_at"])  # save(), not update(): history keeps the change
     if not template.is_default:
+        template._history_user = person(actor)
         template.is_default = True
         template.save(update_fields=["is_default", "updated_at"])
     return template

@@ -80,7 +80,7 @@ def can_decide_credit(actor: User, entry: CreditEntry) -> bool:
 
 def credit_decide(*, entry: CreditEntry, actor: User, approve: bool, reason: str = "") -> CreditEntry:
     """Approve or reject a pending entry; approval may not push the person past the category's maximum."""
-    if actor.pk is not None and actor.pk == entry.user_id:
+    if getattr(actor, "pk", None) is not None and actor.pk == entry.user_id:
         raise NotAllowed("You cannot decide on your own credits.")
     if not can_decide_credit(actor, entry):
         raise NotAllowed("Only this person's mentor or a staff admin can decide on their credits.")

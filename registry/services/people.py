@@ -14,7 +14,7 @@ from django.utils.text import slugify
 
 from .. import access, otp
 from ..models import Facility, Membership, MentorProfile, Organization, Role, StudentProfile, User, Venue
-from ..selectors.scope import manages_organization
+from ..selectors.scope import manages_organization, people_visible_to
 from .errors import DomainError, NotAllowed
 from .guards import require_permission
 
@@ -255,7 +255,7 @@ def user_unlock(*, actor, user: User) -> int:
 def users_set_active(*, actor, users: QuerySet, active: bool) -> int:
     """Disable or enable accounts (never one's own, and superusers only by superusers)."""
     require_permission(actor, "registry.change_user", PEOPLE_ADMINS)
-    users = users.exclude(pk=actor.pk)
+    users = users.filter(pk__in=people_visible_to(actor).values("pk")).exclude(pk=actor.pk)
     if not actor.is_superuser:
         users = users.exclude(is_superuser=True)
     access.forget(users.values_list("pk", flat=True))

@@ -139,3 +139,31 @@ def make_event(*, published: bool = True, **settings) -> EventStandIn:
     if published:
         event_record_sync(page=event)
     return event
+
+
+def signed_in(client, user, *, second_factor: bool = True):
+    """`client` with a session as after the login page and, for staff, the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    client.force_login(user, backend="registry.backends.AuthenticationBackend")
+    if second_factor:
+        device, _ = StaticDevice.objects.get_or_create(user=user, name="Backup codes", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A registration written straight to the table, for tests whose subject is what comes after registering."""
+
+    class Meta:
+        model = "registry.Registration"
+
+    page_id = factory.LazyFunction(lambda: make_event().pk)
+    email = factory.Sequence(lambda n: f"registrant{n}@example.org")
+    full_name = factory.Faker("name")
+    status = "confirmed"
+    code = factory.Sequence(lambda n: f"R{n:09d}")
+    confirmed_at = factory.LazyFunction(timezone.now)

@@ -57,7 +57,8 @@ def test_a_scan_admits_once_then_says_already(people):
 def test_every_refusal_has_the_staff_pages_reason(people):
     event, other_event = event_of(people["own"]), event_of(people["own"], title="Other")
     elsewhere = confirmed(other_event)
-    cancelled = service.registration_cancel(registration=confirmed(event))
+    cancelled = confirmed(event)
+    cancelled = service.registration_cancel(registration=cancelled, actor=cancelled.user)
     client = jwt_client(people["staff_admin"])
 
     outcomes = {
@@ -69,6 +70,21 @@ def test_every_refusal_has_the_staff_pages_reason(people):
     }
 
     assert {name: r.json()["outcome"] for name, r in outcomes.items()} == {name: name for name in outcomes}
+    assert not Attendance.objects.exists()
+
+
+def test_a_ticket_for_an_event_the_scanner_does_not_run_says_only_that(people):
+    event, theirs, ours = event_of(people["own"]), event_of(people["other"]), event_of(people["own"], title="Ours")
+    client = jwt_client(people["organizer_own"])
+
+    outsider = scan(client, event, checkin_token(confirmed(theirs))).json()
+    insider = scan(client, event, checkin_token(confirmed(ours, name="Bo"))).json()
+
+    assert outsider["outcome"] == "wrong_event" and outsider["admitted"] is False
+    assert outsider["message"] == "This ticket is for another event."
+    assert outsider["name"] is None and outsider["code"] is None
+    assert insider["outcome"] == "wrong_event" and insider["message"] == "This registration is for another event: Ours."
+    assert insider["name"] == "Bo"
     assert not Attendance.objects.exists()
 
 
@@ -129,7 +145,8 @@ def test_a_staff_token_without_the_second_factor_cannot_check_in(people):
 def test_participants_for_offline_preparation(people):
     event = event_of(people["own"])
     ada, bob = confirmed(event, "Ada"), confirmed(event, "Bob")
-    service.registration_cancel(registration=confirmed(event, "Cy"))
+    cy = confirmed(event, "Cy")
+    service.registration_cancel(registration=cy, actor=cy.user)
     client = jwt_client(people["organizer_own"])
     scan(client, event, ada.code)
 

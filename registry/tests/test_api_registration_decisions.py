@@ -188,4 +188,6 @@ def test_nobody_decides_on_their_own_registration(people):
     client = jwt_client(colleague)
 
     assert codes(client.get(PENDING)) == []
-    assert "your own" in assert_problem(decide(client, own, approve=True), 409)["detail"]
+    assert "your own" in assert_problem(decide(client, own, approve=True), 403)["detail"]
+    own.refresh_from_db()
+    assert own.status == RegistrationStatus.PENDING

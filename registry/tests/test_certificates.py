@@ -9,16 +9,26 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
 from registry import certificates as rendering
-from registry.models import Attendance, Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration
-from registry.services import DomainError, registrations
+from registry.models import (
+    Attendance,
+    Certificate,
+    CertificateBatch,
+    CertificateTemplate,
+    EventRecord,
+    Membership,
+    Registration,
+    Role,
+)
+from registry.services import DomainError, NotAllowed, registrations
 from registry.services import certificates as service
-from registry.tests.factories import StaffFactory, UserFactory, make_event
+from registry.tests.factories import OrganizationFactory, StaffFactory, UserFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -48,8 +58,9 @@ def held(event):
 
 
 def issue(event, actor=None, capture=None):
+    """A staff admin (unless `actor` says who) issues the event's certificates, and the queued task runs."""
     with capture(execute=True):
-        batch = service.certificate_batch_start(page_id=event.pk, actor=actor)
+        batch = service.certificate_batch_start(page_id=event.pk, actor=actor or StaffFactory())
     batch.refresh_from_db()
     return batch
 
@@ -165,11 +176,12 @@ def test_issuing_certifies_eligible_attendees_only_stores_each_pdf_with_its_hash
 
 
 def test_an_event_nobody_attended_says_what_is_missing_instead_of_issuing():
-    event = held(make_event())
+    event = make_event()
     register(event, attended=False)
+    held(event)
 
     with pytest.raises(DomainError, match="Nobody at this event has earned a certificate yet .the rule is checking in"):
-        service.certificate_batch_start(page_id=event.pk)
+        service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())
 
     assert not CertificateBatch.objects.exists()
 
@@ -179,14 +191,15 @@ def test_issuing_again_adds_only_people_without_a_certificate_and_never_emails_t
 ):
     event = make_event()
     first = register(event)
+    late = register(event, attended=False)
     held(event)
     issue(event, capture=django_capture_on_commit_callbacks)
     original = Certificate.objects.get(registration=first)
 
     with pytest.raises(DomainError, match="already has a certificate"):
-        service.certificate_batch_start(page_id=event.pk)
+        service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())
 
-    late = register(event)  # checked in later, e.g. from a bulk upload
+    Attendance.objects.create(registration=late, method=Attendance.Method.UPLOAD)  # checked in later, from a sheet
     mail.outbox.clear()
     batch = issue(event, capture=django_capture_on_commit_callbacks)
 
@@ -224,8 +237,9 @@ def test_asking_while_a_batch_is_queued_returns_that_batch_instead_of_a_second_o
     register(event)
     held(event)
 
-    first = service.certificate_batch_start(page_id=event.pk)  # its task runs after commit, never here
-    again = service.certificate_batch_start(page_id=event.pk)
+    staff = StaffFactory()
+    first = service.certificate_batch_start(page_id=event.pk, actor=staff)  # its task runs after commit, never here
+    again = service.certificate_batch_start(page_id=event.pk, actor=staff)
 
     assert again == first
     assert CertificateBatch.objects.count() == 1
@@ -237,7 +251,7 @@ def test_without_a_default_template_nothing_is_queued():
     CertificateTemplate.objects.update(is_default=False)
 
     with pytest.raises(DomainError, match="No certificate template is marked as the default"):
-        service.certificate_batch_start(page_id=event.pk)
+        service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())
     assert not CertificateBatch.objects.exists()
 
 
@@ -278,7 +292,7 @@ def test_the_sweep_reruns_a_batch_whose_task_was_lost(django_capture_on_commit_c
     event = make_event()
     register(event)
     held(event)
-    lost = service.certificate_batch_start(page_id=event.pk)  # committed, but its worker died
+    lost = service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())  # committed, but its worker died
     CertificateBatch.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -309,14 +323,79 @@ def test_revoking_needs_a_reason_records_who_and_when_and_happens_once(django_ca
         service.certificate_revoke(certificate=certificate, actor=staff, reason="Again")
 
 
+def organizer_of(organization, *codenames, roles=(Role.ORGANIZER,)):
+    """An organizer of `organization` (with the organizer role unless `roles` says otherwise), given these
+    permissions besides the role's."""
+    organizer = UserFactory(in_roles=list(roles))
+    organizer.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="registry", codename__in=codenames)
+    )
+    Membership.objects.create(user=organizer, organization=organization, role=Membership.Role.ORGANIZER)
+    return organizer
+
+
+def test_only_the_events_organizers_and_staff_admins_issue_its_certificates(django_capture_on_commit_callbacks):
+    ours, theirs = OrganizationFactory(), OrganizationFactory()
+    event = make_event(organization_id=ours.pk)
+    register(event)
+    held(event)
+    outsiders = (None, UserFactory(), organizer_of(ours, roles=()), organizer_of(theirs))
+
+    for outsider in outsiders:
+        with pytest.raises(NotAllowed, match="Only organizers of this event's organization and staff admins"):
+            service.certificate_batch_start(page_id=event.pk, actor=outsider)
+    assert not CertificateBatch.objects.exists()
+
+    organizer = organizer_of(ours)
+    batch = issue(event, organizer, django_capture_on_commit_callbacks)
+    assert (batch.status, batch.done, batch.requested_by) == ("done", 1, organizer)
+
+
+def test_revoking_is_for_staff_admins_and_the_events_organizers_allowed_to_change_certificates(
+    django_capture_on_commit_callbacks,
+):
+    ours, theirs = OrganizationFactory(), OrganizationFactory()
+    event = make_event(organization_id=ours.pk)
+    register(event)
+    held(event)
+    issue(event, capture=django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get()
+
+    for outsider in (None, organizer_of(ours), organizer_of(theirs, "change_certificate")):
+        with pytest.raises(NotAllowed, match="Only organizers of this event's organization and staff admins"):
+            service.certificate_revoke(certificate=certificate, actor=outsider, reason="Falsified.")
+    certificate.refresh_from_db()
+    assert certificate.is_valid and certificate.revoked_reason == ""
+
+    allowed = organizer_of(ours, "change_certificate")
+    service.certificate_revoke(certificate=certificate, actor=allowed, reason="Falsified.")
+    certificate.refresh_from_db()
+    assert not certificate.is_valid
+    assert certificate.history.latest().history_user == allowed
+
+
 def test_a_new_default_template_replaces_the_old_one_and_both_changes_are_in_history():
     old = CertificateTemplate.objects.get(is_default=True)
     new = CertificateTemplate.objects.create(name="Minimal", html="<h1>{{ name }}</h1>")
 
-    service.certificate_template_set_default(template=new)
+    staff = StaffFactory()
+
+    service.certificate_template_set_default(template=new, actor=staff)
 
     assert list(CertificateTemplate.objects.filter(is_default=True)) == [new]
     assert old.history.latest().is_default is False
+
+
+def test_only_staff_admins_choose_the_default_template():
+    old = CertificateTemplate.objects.get(is_default=True)
+    new = CertificateTemplate.objects.create(name="Minimal", html="<h1>{{ name }}</h1>")
+    organizer = UserFactory(in_roles=[Role.ORGANIZER])
+
+    for outsider in (None, organizer):
+        with pytest.raises(NotAllowed, match="Only staff admins choose the default certificate template"):
+            service.certificate_template_set_default(template=new, actor=outsider)
+
+    assert list(CertificateTemplate.objects.filter(is_default=True)) == [old]
 
 
 def test_the_sample_preview_renders_the_template_with_sample_data():

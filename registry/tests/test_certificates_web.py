@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 
-from registry import otp
+from registry import otp, tokens
 from registry.models import (
     Attendance,
     Certificate,
@@ -43,7 +43,7 @@ def certified(capture, *people, **event_settings) -> list[Certificate]:
     now = timezone.now()
     EventRecord.objects.filter(page_id=event.pk).update(starts_at=now - timedelta(hours=3), ends_at=now)
     with capture(execute=True):
-        service.certificate_batch_start(page_id=event.pk)
+        service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())
     return list(Certificate.objects.filter(registration__page_id=event.pk).order_by("registration_id"))
 
 
@@ -57,6 +57,11 @@ def staff_client(client, staff=None):
     sign_in(client, staff)
     assert client.post("/accounts/2fa/", {"token": "backup-code", "next": "/staff/"}).status_code == 302
     return staff
+
+
+def revoke(certificate, reason):
+    """A staff admin revokes the certificate."""
+    return service.certificate_revoke(certificate=certificate, actor=StaffFactory(), reason=reason)
 
 
 def upload(content: bytes, name="certificate.pdf", content_type="application/pdf"):
@@ -77,7 +82,7 @@ def test_anyone_can_verify_a_certificate_by_its_code(client, django_capture_on_c
 
 def test_a_revoked_certificate_says_when_and_why(client, django_capture_on_commit_callbacks):
     [certificate] = certified(django_capture_on_commit_callbacks, UserFactory())
-    service.certificate_revoke(certificate=certificate, actor=None, reason="Issued to the wrong person.")
+    revoke(certificate, "Issued to the wrong person.")
 
     text = client.get(f"/certificates/verify/{certificate.code}/").content.decode()
 
@@ -108,7 +113,7 @@ def test_an_uploaded_pdf_is_checked_against_what_was_issued(client, django_captu
 
     genuine = client.post(url, upload(original))
     altered = client.post(url, upload(original + b"%edited\n"))
-    service.certificate_revoke(certificate=certificate, actor=None, reason="Withdrawn.")
+    revoke(certificate, "Withdrawn.")
     revoked = client.post(url, upload(original))
 
     assert b"<strong>Match.</strong>" in genuine.content
@@ -167,10 +172,11 @@ def test_holders_list_and_download_their_own_certificates_only(client, django_ca
 def test_a_guest_registration_is_found_by_the_account_with_the_same_address(client, django_capture_on_commit_callbacks):
     event = make_event()
     guest = registrations.registration_create(page=event, email="guest@example.org", full_name="Guest Person")
-    registrations.registration_confirm(registration=guest)
+    link = tokens.make(guest.code, "confirm")  # the guest opens the link in their confirmation email
+    registrations.registration_confirm(registration=guest, actor=tokens.holder(link, "confirm"))
     Attendance.objects.create(registration=guest, session=Attendance.WHOLE_EVENT)
     with django_capture_on_commit_callbacks(execute=True):
-        service.certificate_batch_start(page_id=event.pk)
+        service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())
     certificate = Certificate.objects.get(registration=guest)
     sign_in(client, UserFactory(email="guest@example.org"))
 
@@ -180,7 +186,7 @@ def test_a_guest_registration_is_found_by_the_account_with_the_same_address(clie
 def test_revoked_certificates_are_listed_but_no_longer_downloadable(client, django_capture_on_commit_callbacks):
     holder = UserFactory()
     [certificate] = certified(django_capture_on_commit_callbacks, holder)
-    service.certificate_revoke(certificate=certificate, actor=None, reason="Withdrawn by the organizers.")
+    revoke(certificate, "Withdrawn by the organizers.")
     sign_in(client, holder)
 
     listing = client.get("/certificates/").content.decode()
@@ -256,15 +262,17 @@ def test_staff_revoke_with_a_reason_from_an_intermediate_page(client, django_cap
 def test_a_revocation_cannot_be_undone_by_restoring_an_old_version(client, django_capture_on_commit_callbacks):
     [certificate] = certified(django_capture_on_commit_callbacks, UserFactory())
     issued_version = certificate.history.earliest()
-    service.certificate_revoke(certificate=certificate, actor=None, reason="Withdrawn.")
+    revoke(certificate, "Withdrawn.")
     staff_client(client)
 
     url = f"/staff/registry/certificate/{certificate.pk}/history/{issued_version.history_id}/"
+    page = client.get(url)
     response = client.post(url, {})
 
-    assert response.status_code == 403
+    assert page.status_code == 200 and "adminform" not in page.context, "a version is shown, never as a form"
+    assert response.status_code == 405
     certificate.refresh_from_db()
-    assert not certificate.is_valid
+    assert not certificate.is_valid and certificate.revoked_reason == "Withdrawn."
 
 
 def test_template_versions_can_be_previewed_and_an_old_one_restored(client):
@@ -278,9 +286,17 @@ def test_template_versions_can_be_previewed_and_an_old_one_restored(client):
     client.post(change_url, edit)
     preview = client.get(f"/staff/registry/certificatetemplate/{template.pk}/preview/")
     version_url = f"/staff/registry/certificatetemplate/{template.pk}/history/{template.history.earliest().history_id}/"
-    old_version = client.get(version_url).context["adminform"].form.initial
-    client.post(version_url, {"name": old_version["name"], "html": old_version["html"], "css": old_version["css"]})
+    version_page = client.get(version_url)
+    old_version = version_page.context["version"]
+    reverting = client.post(version_url, {"name": old_version.name, "html": old_version.html, "css": old_version.css})
+    assert reverting.status_code == 405, "history is a record: nothing is restored from the version page itself"
+    template.refresh_from_db()
+    assert "new design" in template.html
+    # Restoring is saving the old version's values through the template's own page, which checks them again.
+    client.post(change_url, {"name": old_version.name, "html": old_version.html, "css": old_version.css})
 
+    assert "adminform" not in version_page.context
+    assert original_html in [row["value"] for row in version_page.context["rows"]]
     assert b"The certificate template has an error" in refused.content
     assert preview["Content-Type"] == "application/pdf"
     assert "Aarav Sharma — new design" in PdfReader(io.BytesIO(preview.content)).pages[0].extract_text()
@@ -304,6 +320,10 @@ def test_organizers_see_only_their_organizations_certificates(client, django_cap
     assert others.code.encode() not in listing.content
     assert our_pdf.status_code == 200 and hashlib.sha256(b"".join(our_pdf.streaming_content)).hexdigest() == ours.sha256
     assert client.get(f"/staff/registry/certificate/{others.pk}/pdf/").status_code == 404
+    assert client.get(f"/staff/registry/certificate/{ours.pk}/history/").status_code == 200
+    assert client.get(f"/staff/registry/certificate/{others.pk}/history/").status_code == 404
+    other_version = others.history.earliest().history_id
+    assert client.get(f"/staff/registry/certificate/{others.pk}/history/{other_version}/").status_code == 404
 
 
 def test_issued_pdfs_are_never_in_the_public_media_folder(client, django_capture_on_commit_callbacks, settings):

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 
-from registry.models import Attendance, CreditCategory, CreditEntry, Role, StudentProfile
+from registry.models import Attendance, CreditCategory, CreditEntry, Membership, Role, StudentProfile
 from registry.selectors import credit_balances
-from registry.services import DomainError, credits
+from registry.services import DomainError, NotAllowed, credits
 from registry.services import registrations as service
-from registry.tests.factories import UserFactory, make_event
+from registry.tests.factories import OrganizationFactory, UserFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -32,24 +32,51 @@ def student_with_mentor():
     return student, mentor
 
 
+def organizer_of(organization):
+    organizer = UserFactory(in_roles=[Role.ORGANIZER])
+    Membership.objects.create(user=organizer, organization=organization, role=Membership.Role.ORGANIZER)
+    return organizer
+
+
+def run_by_organizer(**settings):
+    """An event of an organization, and an organizer of that organization."""
+    organization = OrganizationFactory()
+    return make_event(organization_id=organization.pk, **settings), organizer_of(organization)
+
+
 def award(category, student, points=10):
-    event = make_event(credit_category_id=category.pk, credit_points=points)
+    """The student attends an event worth `points`, and its organizer awards its credits."""
+    event, organizer = run_by_organizer(credit_category_id=category.pk, credit_points=points)
     attended(event, student)
-    credits.credits_award_for_event(page_id=event.pk)
+    credits.credits_award_for_event(page_id=event.pk, actor=organizer)
     return event
 
 
 def test_attendance_meeting_the_rule_creates_one_pending_entry(category):
     student, _ = student_with_mentor()
     absentee = UserFactory()
-    event = make_event(credit_category_id=category.pk, credit_points=10)
+    event, organizer = run_by_organizer(credit_category_id=category.pk, credit_points=10)
     attended(event, student)
     service.registration_create(page=event, email=absentee.email, full_name="A", user=absentee)
 
-    assert credits.credits_award_for_event(page_id=event.pk) == 1
-    assert credits.credits_award_for_event(page_id=event.pk) == 0
+    assert credits.credits_award_for_event(page_id=event.pk, actor=organizer) == 1
+    assert credits.credits_award_for_event(page_id=event.pk, actor=organizer) == 0
     entry = CreditEntry.objects.get()
     assert (entry.user, entry.points, entry.status) == (student, 10, CreditEntry.Status.PENDING)
+
+
+def test_only_the_events_organizers_and_staff_admins_award_its_credits(category):
+    student, mentor = student_with_mentor()
+    event, organizer = run_by_organizer(credit_category_id=category.pk, credit_points=10)
+    attended(event, student)
+    staff_admin = UserFactory(in_roles=[Role.STAFF_ADMIN])
+
+    for outsider in (None, AnonymousUser(), student, mentor, organizer_of(OrganizationFactory())):
+        with pytest.raises(NotAllowed, match="Only organizers of this event's organization and staff admins"):
+            credits.credits_award_for_event(page_id=event.pk, actor=outsider)
+    assert not CreditEntry.objects.exists()
+
+    assert credits.credits_award_for_event(page_id=event.pk, actor=staff_admin) == 1
 
 
 def test_the_sweep_awards_pending_points_once_after_the_event_ends(category):
@@ -101,12 +128,18 @@ def test_only_the_mentor_or_a_staff_admin_decides_and_never_on_their_own(categor
     staff_admin = UserFactory()
     staff_admin.groups.add(Group.objects.get(name=Role.STAFF_ADMIN))
 
-    with pytest.raises(DomainError, match="mentor or a staff admin"):
-        credits.credit_decide(entry=entry, actor=stranger, approve=True)
-    with pytest.raises(DomainError, match="your own"):
+    another_mentor = UserFactory(in_roles=[Role.MENTOR])
+
+    for outsider in (stranger, another_mentor, AnonymousUser()):
+        with pytest.raises(NotAllowed, match="mentor or a staff admin"):
+            credits.credit_decide(entry=entry, actor=outsider, approve=True)
+    with pytest.raises(NotAllowed, match="your own"):
         credits.credit_decide(entry=entry, actor=student, approve=True)
-    with pytest.raises(DomainError, match="reason"):
+    with pytest.raises(DomainError, match="reason") as missing_reason:
         credits.credit_decide(entry=entry, actor=mentor, approve=False)
+    assert not isinstance(missing_reason.value, NotAllowed), "the mentor may decide; the reason is what is missing"
+    entry.refresh_from_db()
+    assert entry.status == CreditEntry.Status.PENDING
 
     decided = credits.credit_decide(entry=entry, actor=staff_admin, approve=False, reason="Duplicate claim")
     assert decided.status == CreditEntry.Status.REJECTED and decided.decided_by == staff_admin

@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from registry import otp
+from registry.models import Role
+from registry.services import NotAllowed
 from registry.tests.factories import PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,7 @@ def test_an_invitation_link_works_once(client, django_capture_on_commit_callback
     person.set_unusable_password()
     person.save()
     with django_capture_on_commit_callbacks(execute=True):
-        users_invite(user_ids=[person.pk], kind="invitation")
+        users_invite(actor=StaffFactory(), user_ids=[person.pk], kind="invitation")
     link = link_in(mail.outbox[0])
     set_password(client, link)
     client.logout()
@@ -84,7 +86,21 @@ def test_an_accepted_invitation_is_not_sent_again(django_capture_on_commit_callb
     person = UserFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        users_invite(user_ids=[person.pk], kind="invitation")
+        users_invite(actor=StaffFactory(), user_ids=[person.pk], kind="invitation")
+
+    assert not mail.outbox
+
+
+def test_only_staff_admins_send_invitations_and_only_superusers_to_a_superuser(django_capture_on_commit_callbacks):
+    from registry.services.invitations import users_invite
+
+    person, superuser = UserFactory(), UserFactory(is_superuser=True, is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(NotAllowed, match="Only staff admins"):
+            users_invite(actor=UserFactory(in_roles=[Role.ORGANIZER]), user_ids=[person.pk], kind="password_reset")
+        with pytest.raises(NotAllowed, match="Only a superuser"):
+            users_invite(actor=StaffFactory(), user_ids=[person.pk, superuser.pk], kind="password_reset")
 
     assert not mail.outbox
 

@@ -6,12 +6,13 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.mail import get_connection
 from django.utils import timezone
 
 from registry import emails, tasks
-from registry.models import SentEmail
+from registry.models import Registration, SentEmail
 from registry.services import registrations as service
 from registry.tests.factories import UserFactory, make_event
 
@@ -61,7 +62,7 @@ def test_each_status_change_is_announced(setup, subject, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         registration = service.registration_create(page=event, email=person.email, full_name="P", user=person)
         if setup == "cancelled":
-            service.registration_cancel(registration=registration)
+            service.registration_cancel(registration=registration, actor=person)
 
     assert mails_to(person.email)[-1].subject == subject
     if setup == "waitlisted":
@@ -142,9 +143,15 @@ def test_a_guest_registering_twice_sees_nothing_new_and_the_owner_is_told(client
     person = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         registration = service.registration_create(page=event, email=person.email, full_name="P", user=person)
-        service.duplicate_attempt_notify(registration=registration)
-        service.duplicate_attempt_notify(registration=registration)
+        submissions = [
+            service.registration_submit(
+                actor=AnonymousUser(), page=event, full_name="Someone", email=person.email.upper(), client_address=ip
+            )
+            for ip in ("10.0.0.1", "10.0.0.2")
+        ]
 
+    assert all(submission.is_guest and submission.registration is None for submission in submissions)
+    assert list(Registration.objects.filter(page_id=event.pk)) == [registration]
     assert [m.subject.split(":")[0] for m in mails_to(person.email)] == [
         "You're registered",
         "You're already registered",

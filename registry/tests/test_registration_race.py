@@ -73,14 +73,14 @@ def test_the_same_person_submitting_twice_at_once_gets_one_registration():
 def test_cancellations_racing_with_registrations_never_overbook():
     event = make_event(capacity=5)
     holders = [
-        service.registration_create(page=event, email=f"h{n}@example.org", full_name="H", user=UserFactory())
-        for n in range(5)
+        service.registration_create(page=event, email=person.email, full_name="H", user=person)
+        for person in [UserFactory() for _ in range(5)]
     ]
     newcomers = [UserFactory() for _ in range(10)]
 
     def act(i: int):
         if i < 5:
-            return service.registration_cancel(registration=holders[i]).status
+            return service.registration_cancel(registration=holders[i], actor=holders[i].user).status
         person = newcomers[i - 5]
         return service.registration_create(page=event, email=person.email, full_name="N", user=person).status
 

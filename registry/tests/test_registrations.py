@@ -6,9 +6,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from registry.models import EventRecord, Registration, RegistrationStatus
+from registry import tokens
+from registry.actors import SYSTEM
+from registry.models import EventRecord, Registration, RegistrationStatus, Role
 from registry.selectors import registration_counts, waitlist_position
-from registry.services import DomainError
+from registry.services import DomainError, NotAllowed
 from registry.services import registrations as service
 from registry.tests.factories import MembershipFactory, UserFactory, make_event
 
@@ -19,6 +21,11 @@ Status = RegistrationStatus
 def register(event, n: int | str = 1, **kwargs):
     email = n if isinstance(n, str) else f"guest{n}@example.org"
     return service.registration_create(page=event, email=email, full_name=f"Guest {n}", **kwargs)
+
+
+def link(registration, action: str):
+    """The guest who opened the emailed link for `action` (confirm or cancel) of this registration."""
+    return tokens.holder(tokens.make(registration.code, action), action)
 
 
 def seats_taken(event) -> int:
@@ -44,7 +51,7 @@ def test_a_guest_holds_a_seat_until_they_confirm_by_email():
     assert registration.status == Status.AWAITING_CONFIRMATION
     assert registration.hold_expires_at > timezone.now()
     assert seats_taken(event) == 1
-    confirmed = service.registration_confirm(registration=registration)
+    confirmed = service.registration_confirm(registration=registration, actor=link(registration, "confirm"))
     assert confirmed.status == Status.CONFIRMED
     assert seats_taken(event) == 1
 
@@ -106,7 +113,8 @@ def test_one_registration_per_person_per_event():
 
 def test_after_cancelling_a_person_may_register_again():
     event = make_event()
-    service.registration_cancel(registration=register(event, 1))
+    first = register(event, 1)
+    service.registration_cancel(registration=first, actor=link(first, "cancel"))
 
     again = register(event, 1)
 
@@ -120,7 +128,7 @@ def test_cancelling_frees_the_seat_and_promotes_the_first_waitlisted(django_capt
     first, second = register(event, 2), register(event, 3)
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.registration_cancel(registration=holder)
+        service.registration_cancel(registration=holder, actor=link(holder, "cancel"))
 
     first.refresh_from_db()
     second.refresh_from_db()
@@ -138,7 +146,7 @@ def test_an_unconfirmed_hold_expires_and_the_seat_passes_on(django_capture_on_co
     waiting = register(event, 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        expired = service.holds_expire(now=holder.hold_expires_at + timedelta(seconds=1))
+        expired = service.holds_expire(actor=SYSTEM, now=holder.hold_expires_at + timedelta(seconds=1))
 
     holder.refresh_from_db()
     waiting.refresh_from_db()
@@ -153,7 +161,9 @@ def test_confirming_after_the_hold_expired_releases_the_seat_and_says_so():
     holder = register(event, 1)
 
     with pytest.raises(DomainError, match="has been released"):
-        service.registration_confirm(registration=holder, now=holder.hold_expires_at + timedelta(seconds=1))
+        service.registration_confirm(
+            registration=holder, actor=link(holder, "confirm"), now=holder.hold_expires_at + timedelta(seconds=1)
+        )
 
     holder.refresh_from_db()
     assert holder.status == Status.EXPIRED
@@ -161,7 +171,7 @@ def test_confirming_after_the_hold_expired_releases_the_seat_and_says_so():
 
 
 def organized_event(**settings):
-    membership = MembershipFactory()
+    membership = MembershipFactory(user=UserFactory(in_roles=[Role.ORGANIZER]))
     return make_event(organization_id=membership.organization_id, **settings), membership.user
 
 
@@ -172,7 +182,7 @@ def test_approval_required_events_hold_seats_as_pending_until_decided():
     guest = register(event, 7)
 
     assert registration.status == Status.PENDING
-    assert service.registration_confirm(registration=guest).status == Status.PENDING
+    assert service.registration_confirm(registration=guest, actor=link(guest, "confirm")).status == Status.PENDING
 
     approved = service.registration_decide(registration=registration, actor=organizer, approve=True)
     rejected = service.registration_decide(registration=guest, actor=organizer, approve=False, reason="Members only")
@@ -187,7 +197,7 @@ def test_nobody_decides_on_their_own_registration_and_rejections_need_a_reason()
     person = UserFactory()
     registration = service.registration_create(page=event, email=person.email, full_name="A", user=person)
 
-    with pytest.raises(DomainError, match="your own"):
+    with pytest.raises(NotAllowed, match="your own"):
         service.registration_decide(registration=registration, actor=person, approve=True)
     with pytest.raises(DomainError, match="reason"):
         service.registration_decide(registration=registration, actor=organizer, approve=False, reason=" ")
@@ -199,8 +209,28 @@ def test_an_organizer_cannot_decide_for_another_organization():
     person = UserFactory()
     registration = service.registration_create(page=event, email=person.email, full_name="A", user=person)
 
-    with pytest.raises(DomainError, match="Only organizers of this event's organization"):
+    with pytest.raises(NotAllowed, match="Only organizers of this event's organization"):
         service.registration_decide(registration=registration, actor=other_organizer, approve=True)
+
+    registration.refresh_from_db()
+    assert registration.status == Status.PENDING
+
+
+def test_only_the_registrant_or_the_events_organizers_confirm_or_cancel():
+    event, organizer = organized_event()
+    registration, someone_else = register(event, 1), register(event, 2)
+
+    for stranger in (UserFactory(), link(someone_else, "cancel")):
+        with pytest.raises(NotAllowed, match="Only the person registered"):
+            service.registration_cancel(registration=registration, actor=stranger)
+    with pytest.raises(NotAllowed, match="Only the person registered"):
+        service.registration_confirm(registration=registration, actor=link(someone_else, "confirm"))
+    registration.refresh_from_db()
+    assert registration.status == Status.AWAITING_CONFIRMATION
+
+    owner = UserFactory(email="guest1@example.org")
+    assert service.registration_confirm(registration=registration, actor=owner).status == Status.CONFIRMED
+    assert service.registration_cancel(registration=someone_else, actor=organizer).status == Status.CANCELLED
 
 
 def test_lowering_capacity_below_taken_seats_keeps_them_and_stops_new_ones():
@@ -232,7 +262,7 @@ def test_counts_per_status_for_staff():
     event = make_event(capacity=1)
     first = register(event, 1)
     register(event, 2)
-    service.registration_cancel(registration=first)
+    service.registration_cancel(registration=first, actor=link(first, "cancel"))
 
     counts = registration_counts(event.pk)
 

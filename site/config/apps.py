@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ConfigConfig(AppConfig):
@@ -6,3 +7,33 @@ class ConfigConfig(AppConfig):
 
     name = "config"
     verbose_name = "Site"
+    default = True
+
+
+class BackOfficeAdminConfig(admin_apps.AdminConfig):
+    """Django's admin as the back office, where people and their roles are managed through registry's services.
+
+    Models other apps register that are not staff work here leave it (images, documents and tags are edited in
+    Wagtail, and taggit's merge-tags screen checks no permission), and Wagtail's own users and groups screens,
+    which write accounts and roles directly, are left to superusers. Runs after every other app is ready.
+    """
+
+    default = False
+
+    def ready(self):
+        super().ready()
+        from django.contrib import admin
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from taggit.models import Tag
+        from wagtail.documents.models import Document
+        from wagtail.images.models import Image
+        from wagtail.permissions import register_permission_policy
+
+        from .wagtail_people import SuperusersOnly
+
+        for model in (Image, Document, Tag):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
+        for model in (get_user_model(), Group):
+            register_permission_policy(model, SuperusersOnly(model))

@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # Both admins' own login pages are replaced by the one login path.
     path("admin/login/", registry_security.admin_login, name="wagtail_login_override"),
+    # Wagtail's deliberate-error page answers a 500 to anyone with admin access; nobody needs it in production.
+    path("admin/failwhale/", views.not_found, name="wagtail_error_test_override"),
     path("staff/login/", registry_security.admin_login, name="staff_login_override"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/reports/", include("registry.admin.reports")),

@@ -1,7 +1,7 @@
 import time
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from huey.contrib.djhuey import HUEY
 
@@ -32,3 +32,7 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def not_found(request, *args, **kwargs):
+    raise Http404("Nothing here.")

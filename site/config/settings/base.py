@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "allauth",
     "allauth.account",
-    "django.contrib.admin",
+    "config.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -27,6 +27,7 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"convene-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    # A file, not shared-cache memory: race tests need SQLite's real locking (busy timeout, WAL).
+    # A file, not shared-cache memory: race tests need SQLite's real locking (busy timeout, WAL). One per
+    # process, so test runs side by side (and their xdist workers) never share a file.
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{worker}-{os.getpid()}.sqlite3")}  # noqa: F405
