@@ -25,4 +25,4 @@ run: system-deps setup
 	$(PY) manage.py serve_dev $(ADDR)
 
 test: system-deps setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)

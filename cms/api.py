@@ -31,7 +31,7 @@ from registry.security import client_address
 from registry.services import registrations as registration_service
 
 from . import selectors
-from .forms import EventFilterForm, When
+from .forms import DAY_RANGE, EventFilterForm, When
 from .models import EventKind, EventPage, EventSession, Language, Partner, Speaker
 from .models.pages import EventStatus
 
@@ -247,8 +247,14 @@ EVENT_FILTERS = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": 200}, description="Free text: title, summary, body, speakers, sessions."
     ),
-    OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."),
-    OpenApiParameter("starts_before", OpenApiTypes.DATE, description="Starting on or before this local day."),
+    OpenApiParameter(
+        "starts_after", OpenApiTypes.DATE, description="Starting on or after this local day (1900-01-01 to 2999-12-31)."
+    ),
+    OpenApiParameter(
+        "starts_before",
+        OpenApiTypes.DATE,
+        description="Starting on or before this local day (1900-01-01 to 2999-12-31).",
+    ),
     OpenApiParameter("kind", str, enum=EventKind.values),
     OpenApiParameter("organization", str, description="Organization slug."),
     OpenApiParameter("venue", str, description="Venue code (the event's hall or a session's room)."),
@@ -264,8 +270,8 @@ class EventQuerySerializer(serializers.Serializer):
     """The typed filters' shape (an empty or malformed value is a 400); their meaning is the listing form's."""
 
     q = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    starts_after = serializers.DateField(required=False)
-    starts_before = serializers.DateField(required=False)
+    starts_after = serializers.DateField(required=False, validators=DAY_RANGE)
+    starts_before = serializers.DateField(required=False, validators=DAY_RANGE)
     kind = serializers.ChoiceField(choices=EventKind.values, required=False)
     mode = serializers.ChoiceField(choices=AttendanceMode.values, required=False)
     language = serializers.ChoiceField(choices=Language.values, required=False)

@@ -28,6 +28,7 @@ from .models import (
     Speaker,
     StandardPage,
 )
+from .sites import site_address
 
 IMAGES = Path(settings.BASE_DIR) / "fixtures" / "images"
 
@@ -380,7 +381,7 @@ def seed() -> HomePage:
             )
         )
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
-    site.hostname, site.port, site.root_page, site.site_name = "localhost", 80, home, "Convene"
+    (site.hostname, site.port), site.root_page, site.site_name = site_address(), home, "Convene"
     site.save()
 
     events = _child(home, EventIndexPage, "events", title="Events", intro="<p>Everything on campus, in one place.</p>")

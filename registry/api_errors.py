@@ -86,6 +86,11 @@ class LockedOut(exceptions.Throttled):
     default_code = "locked-out"
 
 
+class SlowedDown(exceptions.Throttled):
+    default_detail = "Too many sign-in attempts on this account from new places; try again in a few seconds."
+    default_code = "slowed-down"
+
+
 @csrf_exempt
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
     """Unmatched URLs under /api/ answer in the problem shape, not with the site's HTML 404."""

@@ -14,22 +14,23 @@ import logging
 import mimetypes
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
 import django
 import qrcode
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from .models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration
+from .models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, SentEmail
 from .selectors import eligible_registrations
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "registry" / "certificates"
@@ -261,6 +262,32 @@ def _render_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def _exit_with_parent() -> None:
+    """End this render process as soon as the job worker that asked for it is gone, however it died.
+
+    Render processes are forked by the fork server, not by the job worker, and each holds pipes that keep
+    the fork server and multiprocessing's resource tracker alive, so a SIGKILLed worker would leave the
+    whole tree running. `parent_process()` is the job worker; its sentinel is a pipe only that worker holds
+    open, so it reads end-of-file the moment the worker exits, and then this process exits too. Once no
+    render process is left, the fork server and the resource tracker see their own pipes close and exit.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-job-worker", daemon=True).start()
+
+
+def _render_process_start() -> None:
+    """Runs first in every render process: tie its life to the job worker, then set Django up for rendering."""
+    _exit_with_parent()
+    django.setup()
+
+
 def start_render_server() -> None:
     """Start the warm fork server now (job workers do this at startup) rather than on the first batch.
 
@@ -284,7 +311,9 @@ def render_chunks(
             yield render_pdfs(source, chunk, signatory=signatory)
         return
     workers = min(processes, len(chunks))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_render_context(), initializer=django.setup) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_render_context(), initializer=_render_process_start
+    ) as pool:
         yield from pool.map(partial(render_pdfs, source, signatory=signatory), chunks)
 
 
@@ -349,7 +378,34 @@ def certificates_of(user) -> QuerySet:
     )
 
 
+CERTIFICATE_EMAIL = "certificate_issued"
+ACTIVE_BATCH = [CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING]
+
+
+def batch_lease() -> timedelta:
+    """How long a batch's worker may go without renewing its lease (CERTIFICATE_BATCH_LEASE_SECONDS, 2 minutes).
+
+    Longer than one chunk takes to render and store, short enough that a batch whose worker died is
+    picked up again within minutes.
+    """
+    return timedelta(seconds=settings.CERTIFICATE_BATCH_LEASE_SECONDS)
+
+
+def abandoned_batches(*, now: datetime) -> QuerySet:
+    """Batches queued or running whose lease lapsed: their task was lost or their worker died."""
+    return CertificateBatch.objects.filter(status__in=ACTIVE_BATCH).filter(
+        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    )
+
+
+def batch_is_stalled(batch: CertificateBatch, *, now: datetime | None = None) -> bool:
+    if batch.status not in ACTIVE_BATCH:
+        return False
+    return batch.lease_expires_at is None or batch.lease_expires_at < (now or timezone.now())
+
+
 def batch_progress(batch: CertificateBatch) -> dict:
+    stalled = batch_is_stalled(batch)
     return {
         "status": batch.status,
         "status_display": batch.get_status_display(),
@@ -358,4 +414,23 @@ def batch_progress(batch: CertificateBatch) -> dict:
         "percent": batch.percent,
         "finished": batch.status in (CertificateBatch.Status.DONE, CertificateBatch.Status.FAILED),
         "error": batch.error,
+        "stalled": stalled,
+        "resumable": stalled or batch.status == CertificateBatch.Status.FAILED,
     }
+
+
+def registrations_with_unsent_certificate(*, issued_after: datetime, issued_before: datetime) -> QuerySet:
+    """Holders of a valid certificate issued in this window whose certificate email has no record of being sent.
+
+    `emails.send_once` records the email in the same transaction that sends it, so a worker killed
+    mid-send leaves no record, and the certificate shows up here again.
+    """
+    sent = SentEmail.objects.filter(registration=OuterRef("registration_id"), kind=CERTIFICATE_EMAIL)
+    unsent = Certificate.objects.filter(
+        revoked_at__isnull=True, issued_at__gte=issued_after, issued_at__lt=issued_before
+    ).filter(~Exists(sent))
+    return (
+        Registration.objects.filter(pk__in=unsent.values("registration_id"))
+        .select_related("page", "certificate")
+        .order_by("pk")
+    )

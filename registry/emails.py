@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import qr, tokens
-from .models import EventRecord, Registration, SentEmail
+from .models import Certificate, EventRecord, Registration, SentEmail
 from .selectors import waitlist_position
 from .services.attendance import checkin_token
 
@@ -114,9 +114,27 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
     return message
 
 
+def _still_due(registration: Registration, kind: str) -> bool:
+    """A certificate revoked before its email went out is never announced.
+
+    The row lock makes a revocation wait for a send already under way, so the check cannot go stale.
+    """
+    if kind != "certificate_issued":
+        return True
+    valid = Certificate.objects.select_for_update().filter(registration=registration, revoked_at__isnull=True)
+    return valid.values_list("pk", flat=True).first() is not None
+
+
 def send_once(registration: Registration, kind: str) -> bool:
-    """Send `kind` unless it was sent before; a failed send leaves no record, so a retry sends it."""
+    """Send `kind` unless it was sent before; a failed send leaves no record, so a retry sends it.
+
+    The record and the send share one transaction: a worker killed before the send completed leaves
+    no record either (the sweeps find such messages again), and once the record is committed no rerun
+    sends the message a second time.
+    """
     with transaction.atomic():
+        if not _still_due(registration, kind):
+            return False
         _, created = SentEmail.objects.get_or_create(registration=registration, kind=kind)
         if not created:
             return False
@@ -154,4 +172,24 @@ def invitation_build(user, kind: str) -> EmailMultiAlternatives:
         subject=subject, body=render_to_string("registry/email/invitation.txt", context), to=[user.email]
     )
     message.attach_alternative(render_to_string("registry/email/invitation.html", context), "text/html")
+    return message
+
+
+def login_alert_build(user, *, addresses: int) -> EmailMultiAlternatives:
+    """Tell an account's owner that sign-ins to it are failing from many addresses: that the account stays
+    open to them, and what to do if the password may be known."""
+    brand = branding()
+    context = {
+        "user": user,
+        "addresses": addresses,
+        "window_minutes": int(settings.LOGIN_SPREAD_WINDOW.total_seconds() // 60),
+        "reset_url": absolute(reverse("account_reset_password")),
+        "branding": brand,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Failed sign-ins to your {brand['site_name']} account",
+        body=render_to_string("registry/email/login_alert.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("registry/email/login_alert.html", context), "text/html")
     return message

@@ -1,6 +1,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -42,3 +43,26 @@ class AdminPreviewFramingMiddleware:
         if request.path.startswith("/admin/"):
             response.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the address or the query string is answered 400, before any view sees it.
+
+    PostgreSQL cannot store or compare text containing NUL, so a code or filter carrying one (a mangled link,
+    a fuzzer) raised a database error (a 500) wherever it reached a query. Form and API fields refuse NUL
+    themselves; this covers what arrives in the URL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = (key + "".join(values) for key, values in request.GET.lists())
+        if "\x00" in request.path or any("\x00" in text for text in query):
+            if request.path.startswith("/api/"):
+                from .api_errors import PROBLEM_CONTENT_TYPE, problem
+
+                body = problem(400, "The address contains a NUL character.")
+                return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
+            return HttpResponseBadRequest("The address contains a character that is not allowed (NUL).")
+        return self.get_response(request)

@@ -545,6 +545,10 @@ class Certificate(models.Model):
     credit_category = models.ForeignKey(CreditCategory, on_delete=models.PROTECT, null=True, blank=True)
     issuer = models.CharField(max_length=200)
     template = models.ForeignKey(CertificateTemplate, on_delete=models.PROTECT, null=True, related_name="+")
+    # The batch that issued it: a batch's progress counts its rows, so a rerun after a crash never miscounts.
+    batch = models.ForeignKey(
+        "CertificateBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="certificates"
+    )
     pdf = models.FileField(upload_to="certificates/%Y/%m/", storage=certificate_storage, blank=True)
     sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     issued_at = models.DateTimeField(default=timezone.now)
@@ -580,6 +584,10 @@ class CertificateBatch(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A lease, not a flag: the worker running the batch renews it as chunks complete, so a batch whose worker
+    # died shows up once it lapses and another worker may claim it. Empty owner: waiting for a worker.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

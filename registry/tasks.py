@@ -8,7 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 from . import certificates as rendering
 from . import emails, selectors
 from .actors import SYSTEM
-from .models import CertificateBatch, Registration
+from .models import CertificateBatch, Registration, User
 from .services import certificates as certificate_services
 from .services import credits, imports, registrations
 
@@ -17,11 +17,6 @@ from .services import credits, imports, registrations
 def send_registration_email(registration_id: int, kind: str) -> bool:
     registration = Registration.objects.filter(pk=registration_id).select_related("page").first()
     return bool(registration) and emails.send_once(registration, kind)
-
-
-@db_task()
-def promote_waitlist(page_id: int) -> int:
-    return len(registrations.waitlist_promote(page_id=page_id, actor=SYSTEM))
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -51,6 +46,12 @@ def send_invitations(user_ids: list[int], kind: str) -> int:
     return invitations.invitations_send(user_ids=user_ids, kind=kind)
 
 
+@db_task(retries=3, retry_delay=30)
+def send_login_alert(user_id: int, addresses: int) -> bool:
+    owner = User.objects.filter(pk=user_id, is_active=True).first()
+    return bool(owner) and emails.login_alert_build(owner, addresses=addresses).send() == 1
+
+
 @db_task()
 def issue_certificate_batch(batch_id: int) -> int:
     batch = CertificateBatch.objects.filter(pk=batch_id).first()
@@ -62,9 +63,15 @@ def start_certificate_render_server() -> None:
     rendering.start_render_server()
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*"))
 def issue_due_certificates() -> int:
+    """Every minute, so a batch whose worker died is resumed soon after its lease lapses."""
     return len(certificate_services.certificates_issue_due(actor=SYSTEM))
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def send_unsent_certificate_emails() -> int:
+    return certificate_services.certificate_emails_send_due(actor=SYSTEM)
 
 
 @db_periodic_task(crontab(minute="*/15"))

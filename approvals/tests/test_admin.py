@@ -121,7 +121,7 @@ def test_a_halls_week_calendar_is_a_server_rendered_grid(staff_client, hall_admi
     assert "Hack night" in text and "Waiting talk" in text
     # Tuesday is grid column 3; 18:00 is slot 22 from 07:00 (row 24), 21:00 ends at row 30.
     assert "grid-column: 3; grid-row: 24 / 30" in text
-    assert 'class="block requested" style="grid-column: 4; grid-row: 6 / 9"' in text
+    assert 'class="block requested block-2"' in text and ".block-2 { grid-column: 4; grid-row: 6 / 9; }" in text
     assert "<script" not in text.split('id="content"')[-1]
     assert f"?week={monday + timedelta(days=7)}" in text
 
@@ -154,7 +154,7 @@ def test_utilization_report_draws_bars_and_exports_csv(staff_client, hall_admin)
     csv_export = client.get(f"{CHANGELIST}utilization/?from={monday}&weeks=2&format=csv")
 
     assert page.status_code == 200
-    assert b"4.0 h" in page.content and b'style="width: 100%"' in page.content
+    assert b"4.0 h" in page.content and b'<rect class="fill" width="100" height="1"/>' in page.content
     assert csv_export["Content-Type"].startswith("text/csv")
     lines = csv_export.content.decode().splitlines()
     assert lines[0] == f"hall,code,capacity,{monday},{monday + timedelta(days=7)},total"

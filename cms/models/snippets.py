@@ -40,7 +40,9 @@ class PublicSnippet(
     def get_preview_context(self, request, mode_name):
         from ..selectors import events_featuring
 
-        return {self._meta.model_name: self, "object": self, "events": events_featuring(self)}
+        # A snippet being added has no events yet (and no id to look them up by).
+        events = events_featuring(self) if self.pk else {"upcoming": [], "past": []}
+        return {self._meta.model_name: self, "object": self, "events": events}
 
 
 class Speaker(PublicSnippet):

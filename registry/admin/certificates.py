@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -208,6 +208,7 @@ class CertificateBatchAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/progress/", view(self.progress_view), name="registry_certificatebatch_progress"),
             path("<int:pk>/progress.json", view(self.progress_json), name="registry_certificatebatch_progress_json"),
+            path("<int:pk>/resume/", view(self.resume_view), name="registry_certificatebatch_resume"),
             *super().get_urls(),
         ]
 
@@ -257,6 +258,7 @@ class CertificateBatchAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "batch": batch,
             "progress": certificates.batch_progress(batch),
+            "can_resume": self.has_add_permission(request),
             "certificates_url": reverse("admin:registry_certificate_changelist")
             + "?"
             + urlencode({"event_title": batch.page.title}),
@@ -265,6 +267,19 @@ class CertificateBatchAdmin(admin.ModelAdmin):
 
     def progress_json(self, request, pk: int) -> JsonResponse:
         return JsonResponse(certificates.batch_progress(self._batch(request, pk)))
+
+    def resume_view(self, request, pk: int):
+        """Run a failed or stalled batch again; the service decides whether it may run and who may ask."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        batch = self._batch(request, pk)
+        try:
+            certificate_services.certificate_batch_resume(batch=batch, actor=request.user)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, "Resumed: it issues the certificates still missing.")
+        return redirect("admin:registry_certificatebatch_progress", batch.pk)
 
     @admin.display(description="Event", ordering="page__title")
     def event(self, obj):

@@ -7,10 +7,11 @@ from ..selectors import credit_entries_decidable_by, sees_everything
 from ..services import DomainError
 from ..services import credits as credit_services
 from .base import ReadOnlyAdmin, ServiceAdmin
+from .imports import BoundedImportMixin
 
 
 @admin.register(CreditCategory)
-class CreditCategoryAdmin(ImportExportModelAdmin, ServiceAdmin):
+class CreditCategoryAdmin(BoundedImportMixin, ImportExportModelAdmin, ServiceAdmin):
     resource_classes = [resources.CreditCategoryResource]
     list_display = ["name", "code", "min_points", "max_points"]
     search_fields = ["name", "code"]

@@ -3,27 +3,16 @@
 import csv
 import zipfile
 
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
 from import_export.admin import ImportMixin
 from import_export.formats import base_formats
-from import_export.forms import ImportForm
 from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+from ..uploads import BoundedImportForm
 
-
-class LimitedImportForm(ImportForm):
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; files up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB "
-                "can be imported. Split it into smaller files."
-            )
-        return upload
+PREVIEW_ROWS = 200  # a preview lists this many rows (errors first); the totals count them all
 
 
 def read_error_message(error: Exception) -> str:
@@ -40,7 +29,16 @@ def read_error_message(error: Exception) -> str:
     return "The file could not be read. Check that it is a CSV or XLSX file and that the format matches."
 
 
-class CheckedImportMixin(ImportMixin):
+class BoundedImportMixin:
+    """Every import takes CSV or XLSX only, and checks the upload's size, unpacked size and rows before parsing."""
+
+    import_form_class = BoundedImportForm
+
+    def get_import_formats(self):
+        return [base_formats.CSV, base_formats.XLSX]
+
+
+class CheckedImportMixin(BoundedImportMixin, ImportMixin):
     """CSV/XLSX import with a dry-run preview that counts new / updated / unchanged / error rows.
 
     A file with any row in error writes nothing, at the preview and at the
@@ -49,7 +47,6 @@ class CheckedImportMixin(ImportMixin):
     finish an import another one previewed.
     """
 
-    import_form_class = LimitedImportForm
     import_template_name = "admin/registry/import.html"
     tmp_storage_class = MediaStorage
     import_permissions: tuple[str, ...] = ()
@@ -58,6 +55,11 @@ class CheckedImportMixin(ImportMixin):
         """A preview that cannot be confirmed (the file has errors) deletes the uploaded file at once."""
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if result is not None:
+            context["preview_invalid_rows"] = result.invalid_rows[:PREVIEW_ROWS]
+            context["preview_valid_rows"] = result.valid_rows()[:PREVIEW_ROWS]
+            context["preview_limit"] = PREVIEW_ROWS
         form = context.get("form")
         if context.get("result") is not None and "confirm_form" not in context and form is not None:
             upload = getattr(form, "cleaned_data", {}).get("import_file")
@@ -65,9 +67,6 @@ class CheckedImportMixin(ImportMixin):
             if name:
                 self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
         return response
-
-    def get_import_formats(self):
-        return [base_formats.CSV, base_formats.XLSX]
 
     def has_import_permission(self, request) -> bool:
         return request.user.has_perms(self.import_permissions)

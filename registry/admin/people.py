@@ -10,10 +10,10 @@ from ..selectors import managed_organization_ids, people_visible_to, scope_to_or
 from ..services import people as people_services
 from ..services.invitations import users_invite
 from .base import ServiceAdmin
-from .imports import CheckedImportMixin
+from .imports import BoundedImportMixin, CheckedImportMixin
 
 
-class HistoryImportExportAdmin(ImportExportModelAdmin, ServiceAdmin):
+class HistoryImportExportAdmin(BoundedImportMixin, ImportExportModelAdmin, ServiceAdmin):
     """History (who changed what, read-only) plus CSV/XLSX import and export with a dry-run preview."""
 
 

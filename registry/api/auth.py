@@ -9,6 +9,7 @@ endpoint says nothing about which accounts exist.
 
 import django_otp
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -20,9 +21,9 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenObtainSerializer
 from rest_framework_simplejwt.views import TokenBlacklistView, TokenObtainPairView, TokenRefreshView
 
-from ..api_errors import LockedOut, SecondFactorRequired
+from ..api_errors import LockedOut, SecondFactorRequired, SlowedDown
 from ..models import Membership
-from ..security import can_use_admin
+from ..security import can_use_admin, login_identifier, login_slowed, login_success_record
 from .common import SecondFactorIfStaff, StrictCharField, otp_verified
 
 OTP_CLAIM = "otp_verified"
@@ -55,6 +56,9 @@ class TokenRequestSerializer(TokenObtainPairSerializer):
 
     def validate(self, attrs: dict) -> dict:
         request = self.context["request"]
+        identifier = login_identifier(request, attrs)
+        if login_slowed(request=request, identifier=identifier):
+            raise SlowedDown(wait=settings.LOGIN_SLOWDOWN_SECONDS)
         try:
             TokenObtainSerializer.validate(self, attrs)
         except exceptions.AuthenticationFailed:
@@ -75,6 +79,7 @@ class TokenRequestSerializer(TokenObtainPairSerializer):
                     raise LockedOut()
                 raise SecondFactorRequired("That second-factor code is not valid; check your device's clock.")
             verified = True
+        login_success_record(request=request, identifier=identifier)
         refresh = self.get_token(self.user)
         refresh[OTP_CLAIM] = verified
         return {"refresh": str(refresh), "access": str(refresh.access_token), OTP_CLAIM: verified}
@@ -94,7 +99,9 @@ class TokenObtainView(TokenObtainPairView):
         summary="Obtain an access and a refresh token",
         description=(
             "Email and password; staff and editors also send `otp`. Five failures lock the account from this "
-            "address for 15 minutes (429). The access token is short-lived; refresh it with the refresh token."
+            "address for 15 minutes (429). While an account fails from many addresses, attempts from addresses "
+            "it never signed in from are slowed down (429 with Retry-After). The access token is short-lived; "
+            "refresh it with the refresh token."
         ),
         responses={200: TokenPairSerializer},
         auth=NO_CREDENTIALS,

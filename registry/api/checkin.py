@@ -67,6 +67,7 @@ class ProgressSerializer(serializers.Serializer):
 OUTCOMES = [
     Outcome.CHECKED_IN,
     Outcome.ALREADY,
+    Outcome.TOO_EARLY,
     Outcome.WRONG_EVENT,
     Outcome.WRONG_SESSION,
     Outcome.EXPIRED,
@@ -108,7 +109,8 @@ class Scan(CheckinEventMixin, generics.GenericAPIView):
         summary="Scan a ticket: admit once, or say why not",
         description=(
             "Answers 200 for every scan that was understood; `outcome` says what happened: `checked_in` (admit), "
-            "`already_checked_in`, `wrong_event`, `wrong_session`, `expired` (the event ended), `not_confirmed` "
+            "`already_checked_in`, `too_early` (check-in opens two hours before the start), `wrong_event`, "
+            "`wrong_session`, `expired` (the event ended), `not_confirmed` "
             "(cancelled, waitlisted…), `unknown` or `forged`. Only `checked_in` has `admitted: true`; a ticket is "
             "admitted at most once per session, even when two phones scan it at the same instant."
         ),

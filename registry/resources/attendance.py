@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
-from import_export.forms import ConfirmImportForm, ImportForm
+from import_export.forms import ConfirmImportForm
 from import_export.instance_loaders import BaseInstanceLoader
 
 from ..models import Attendance, EventRecord
@@ -11,6 +11,7 @@ from ..selectors import scope_to_organizations
 from ..services import DomainError
 from ..services.attendance import AttendanceSheet, SheetRow
 from ..services.imports import cell_text
+from ..uploads import BoundedImportForm
 
 
 class SheetError(Exception):
@@ -133,7 +134,7 @@ class EventChoiceMixin(forms.Form):
         self.fields["event"].queryset = scope_to_organizations(events, user, "organization") if user else events.none()
 
 
-class AttendanceImportForm(EventChoiceMixin, ImportForm):
+class AttendanceImportForm(EventChoiceMixin, BoundedImportForm):
     pass
 
 

@@ -19,6 +19,7 @@ CHECKIN_SALT = "registry.checkin"
 class Outcome:
     CHECKED_IN = "checked_in"
     ALREADY = "already_checked_in"
+    TOO_EARLY = "too_early"
     WRONG_EVENT = "wrong_event"
     WRONG_SESSION = "wrong_session"
     EXPIRED = "expired"
@@ -60,16 +61,22 @@ def _refusal(
 ) -> CheckInResult | None:
     """Why this registration cannot be admitted to this event and session now, or None: the door's rules.
 
-    `event` is the `(ends_at, session_ids)` of the event's record.
+    `event` is the `(starts_at, ends_at, session_ids)` of the event's record. The door opens
+    CHECKIN_OPENS_BEFORE_START_MINUTES before the start (for attendance sheets too: a check-in counts towards
+    certificates and credits) and closes CHECKIN_CLOSES_AFTER_END_MINUTES after the end (sheets excepted).
     """
     if registration.page_id != page_id:
         if not manages_event(actor, registration.page_id):
             return CheckInResult(Outcome.WRONG_EVENT, "This ticket is for another event.")
         other = EventRecord.objects.filter(page_id=registration.page_id).values_list("title", flat=True).first()
         return CheckInResult(Outcome.WRONG_EVENT, f"This registration is for another event: {other}.", registration)
-    ends_at, session_ids = event
+    starts_at, ends_at, session_ids = event
     if session != Attendance.WHOLE_EVENT and session not in session_ids:
         return CheckInResult(Outcome.WRONG_SESSION, "That session does not belong to this event.", registration)
+    opens_at = starts_at - timedelta(minutes=settings.CHECKIN_OPENS_BEFORE_START_MINUTES)
+    if timezone.now() < opens_at:
+        opens = timezone.localtime(opens_at).strftime("%H:%M on %d %b %Y")
+        return CheckInResult(Outcome.TOO_EARLY, f"Too early: check-in opens at {opens}.", registration)
     closes_at = ends_at + timedelta(minutes=settings.CHECKIN_CLOSES_AFTER_END_MINUTES)
     if method != Attendance.Method.UPLOAD and timezone.now() > closes_at:
         ended = timezone.localtime(ends_at).strftime("%d %b %Y at %H:%M")
@@ -91,7 +98,7 @@ def _already(registration: Registration, attendance: Attendance) -> CheckInResul
 
 
 def _event(page_id: int) -> tuple:
-    return EventRecord.objects.values_list("ends_at", "session_ids").get(page_id=page_id)
+    return EventRecord.objects.values_list("starts_at", "ends_at", "session_ids").get(page_id=page_id)
 
 
 def check_in(

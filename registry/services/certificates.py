@@ -4,22 +4,29 @@ A certificate is issued at most once per registration: `Certificate.registration
 is one-to-one, so when two runs race, the database refuses the second row and
 that run skips the person. Rendering happens before the insert, so a lost
 race costs only the rendering and its stored file is removed again.
+
+A batch is run under a lease (`CertificateBatch.lease_owner`, `lease_expires_at`):
+a run claims it with one conditional UPDATE, renews it after every chunk and
+stops when it finds the lease taken by another run. Huey delivers at most once,
+so a batch whose worker died simply stops renewing; once the lease lapses the
+sweep (every minute) queues it again, and the new run issues what is missing.
 """
 
 import logging
+import os
 import secrets
-from datetime import timedelta
+import socket
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, Subquery
-from django.db.models.functions import Least
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from .. import certificates as rendering
+from .. import emails
 from ..actors import SYSTEM, person
 from ..codes import CODE_ALPHABET
-from ..emails import branding
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, User
 from ..selectors import eligible_registrations
 from .errors import DomainError
@@ -28,12 +35,16 @@ from .guards import require_event_manager, require_permission
 logger = logging.getLogger(__name__)
 
 Status = CertificateBatch.Status
-ACTIVE_BATCH = [Status.QUEUED, Status.RUNNING]
+ACTIVE_BATCH = rendering.ACTIVE_BATCH
 CHUNK_SIZE = 50  # holders laid out as one document
-# A batch still queued or running this long after it was requested lost its task (a killed worker): run it again.
-STALE_BATCH_AFTER = timedelta(minutes=30)
 # Automatic issuing looks back this far, so the sweep stays cheap however many events the site has had.
 AUTOMATIC_LOOKBACK = timedelta(days=30)
+# The email task queued with each certificate (and its retries) has this long before the sweep sends it instead.
+UNSENT_EMAIL_AFTER = timedelta(minutes=5)
+
+
+class LeaseLost(Exception):
+    """Another run claimed the batch after this run's lease lapsed; this run stops and leaves the batch to it."""
 
 
 def _new_code() -> str:
@@ -49,7 +60,32 @@ def _enqueue_batch(batch: CertificateBatch) -> None:
 def _enqueue_email(registration: Registration) -> None:
     from .. import tasks
 
-    transaction.on_commit(lambda: tasks.send_registration_email(registration.pk, "certificate_issued"))
+    transaction.on_commit(lambda: tasks.send_registration_email(registration.pk, rendering.CERTIFICATE_EMAIL))
+
+
+def _lease_owner() -> str:
+    """Names this run (host and process, for whoever reads the row; a random part, so each run is distinct)."""
+    return f"{secrets.token_hex(4)} pid {os.getpid()} on {socket.gethostname()}"[:100]
+
+
+def _requeue(batch: CertificateBatch, *, now: datetime, failed_too: bool = False) -> bool:
+    """Queue a fresh run of the batch unless a live run holds its lease; of callers racing, one wins.
+
+    The batch is reserved for its new task for one lease, so the sweep does not queue it again meanwhile.
+    """
+    resumable = Q(status__in=ACTIVE_BATCH) & (Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+    if failed_too:
+        resumable |= Q(status=Status.FAILED)
+    requeued = CertificateBatch.objects.filter(resumable, pk=batch.pk).update(
+        status=Status.QUEUED,
+        lease_owner="",
+        lease_expires_at=now + rendering.batch_lease(),
+        error="",
+        finished_at=None,
+    )
+    if requeued:
+        _enqueue_batch(batch)
+    return bool(requeued)
 
 
 def _default_template() -> CertificateTemplate:
@@ -75,6 +111,7 @@ def certificate_batch_start(*, page_id: int, actor) -> CertificateBatch:
     _default_template()
     active = CertificateBatch.objects.filter(page_id=page_id, status__in=ACTIVE_BATCH).first()
     if active is not None:
+        _requeue(active, now=timezone.now())  # only if its worker died
         return active
     total = rendering.registrations_to_certify(page_id).count()
     if not total and not eligible_registrations(page_id).exists():
@@ -85,41 +122,113 @@ def certificate_batch_start(*, page_id: int, actor) -> CertificateBatch:
         )
     if not total:
         raise DomainError("Everyone eligible at this event already has a certificate.")
-    batch = CertificateBatch.objects.create(page_id=page_id, requested_by=person(actor), total=total)
+    now = timezone.now()
+    batch = CertificateBatch.objects.create(
+        page_id=page_id, requested_by=person(actor), total=total, lease_expires_at=now + rendering.batch_lease()
+    )
     _enqueue_batch(batch)
     return batch
 
 
-def certificate_batch_run(*, batch: CertificateBatch) -> CertificateBatch:
-    """Render, store and announce every missing certificate of the batch's event; safe to run twice, even at once."""
-    if batch.status == Status.DONE:
-        return batch
-    try:
-        _issue_missing(batch)
-    except Exception as exc:
-        logger.exception("Certificate batch %s failed", batch.pk)
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            status=Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
-    else:
-        CertificateBatch.objects.filter(pk=batch.pk).update(
-            status=Status.DONE, done=F("total"), error="", finished_at=timezone.now()
-        )
+def certificate_batch_resume(*, batch: CertificateBatch, actor) -> CertificateBatch:
+    """Run a failed batch, or one whose worker died, again: it issues only the certificates still missing.
+
+    Whoever may start a batch for the event may resume it. A batch whose worker is alive is left alone.
+    """
+    require_event_manager(
+        actor, batch.page_id, permission="registry.add_certificatebatch", doing="issue its certificates"
+    )
+    with transaction.atomic():
+        record = EventRecord.objects.select_for_update().filter(page_id=batch.page_id).first()
+        batch = CertificateBatch.objects.get(pk=batch.pk)
+        if record is not None and record.is_cancelled:
+            raise DomainError("This event was cancelled; it issues no certificates.")
+        if batch.status == Status.DONE:
+            raise DomainError("This batch is done. Issue again to add people who have earned a certificate since.")
+        other = CertificateBatch.objects.filter(page_id=batch.page_id, status__in=ACTIVE_BATCH).exclude(pk=batch.pk)
+        if other.exists():
+            raise DomainError(f"Batch {other.first().pk} is issuing this event's certificates now.")
+        _default_template()
+        if not _requeue(batch, now=timezone.now(), failed_too=True):
+            if batch.status == Status.QUEUED:
+                raise DomainError(
+                    "This batch is waiting for a worker; if none takes it within a few minutes, it is resumed."
+                )
+            raise DomainError("This batch is still running: its worker reported progress moments ago.")
+    logger.info("Certificate batch %s resumed by %s", batch.pk, actor)
     batch.refresh_from_db()
     return batch
 
 
-def _issue_missing(batch: CertificateBatch) -> None:
+def certificate_batch_run(*, batch: CertificateBatch) -> CertificateBatch:
+    """Claim the batch's lease, then render, store and announce every missing certificate of its event.
+
+    Safe to run twice, even at once: a run that cannot claim the lease (a live run holds it, or the
+    batch is done or failed) returns the batch as it is.
+    """
+    owner = _lease_owner()
+    if _claim(batch, owner):
+        try:
+            _issue_missing(batch, owner)
+        except LeaseLost:
+            logger.warning("Certificate batch %s was taken over by another run; %s stops", batch.pk, owner)
+        except Exception as exc:
+            logger.exception("Certificate batch %s failed", batch.pk)
+            _release(batch, owner, status=Status.FAILED, error=str(exc)[:2000])
+        else:
+            _release(batch, owner, status=Status.DONE, error="")
+    batch.refresh_from_db()
+    return batch
+
+
+def _claim(batch: CertificateBatch, owner: str) -> bool:
+    """Take the lease in one conditional UPDATE: of runs racing for a batch, the database lets exactly one win."""
+    now = timezone.now()
+    claimable = Q(lease_owner="") | Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now)
+    return bool(
+        CertificateBatch.objects.filter(claimable, pk=batch.pk, status__in=ACTIVE_BATCH).update(
+            status=Status.RUNNING, lease_owner=owner, lease_expires_at=now + rendering.batch_lease()
+        )
+    )
+
+
+def _renew(batch: CertificateBatch, owner: str) -> None:
+    """The heartbeat after each chunk: `done` is counted from the stored rows, and the lease is extended."""
+    renewed = CertificateBatch.objects.filter(pk=batch.pk, lease_owner=owner).update(
+        done=Certificate.objects.filter(batch_id=batch.pk).count(),
+        lease_expires_at=timezone.now() + rendering.batch_lease(),
+    )
+    if not renewed:
+        raise LeaseLost(owner)
+
+
+def _release(batch: CertificateBatch, owner: str, *, status: str, error: str) -> None:
+    CertificateBatch.objects.filter(pk=batch.pk, lease_owner=owner).update(
+        status=status,
+        error=error,
+        done=Certificate.objects.filter(batch_id=batch.pk).count(),
+        finished_at=timezone.now(),
+        lease_owner="",
+        lease_expires_at=None,
+    )
+
+
+def _issue_missing(batch: CertificateBatch, owner: str) -> None:
     template = _default_template()
     record = EventRecord.objects.select_related("organization", "credit_category").get(page_id=batch.page_id)
-    issuer = record.organization.name if record.organization else branding()["site_name"]
+    issuer = record.organization.name if record.organization else emails.branding()["site_name"]
     today = timezone.localdate()
     people = list(rendering.registrations_to_certify(batch.page_id).only("pk", "full_name", "email"))
     items = [
         (registration, rendering.certificate_data(registration, record, code=_new_code(), issuer=issuer, today=today))
         for registration in people
     ]
-    CertificateBatch.objects.filter(pk=batch.pk).update(status=Status.RUNNING, total=F("done") + len(items))
+    # What this batch set out to issue: what it stored before (a run that died) and who is still missing.
+    stored = Certificate.objects.filter(batch_id=batch.pk).count()
+    if not CertificateBatch.objects.filter(pk=batch.pk, lease_owner=owner).update(
+        done=stored, total=stored + len(items)
+    ):
+        raise LeaseLost(owner)
     chunks = [items[start : start + CHUNK_SIZE] for start in range(0, len(items), CHUNK_SIZE)]
     results = rendering.render_chunks(
         rendering.TemplateSource.of(template),
@@ -129,8 +238,8 @@ def _issue_missing(batch: CertificateBatch) -> None:
     )
     for chunk, rendered in zip(chunks, results, strict=True):
         for (registration, data), pdf in zip(chunk, rendered, strict=True):
-            _store(registration, data, pdf, template=template, record=record)
-        CertificateBatch.objects.filter(pk=batch.pk).update(done=Least(F("done") + len(chunk), F("total")))
+            _store(registration, data, pdf, template=template, record=record, batch=batch)
+        _renew(batch, owner)
 
 
 def _store(
@@ -140,6 +249,7 @@ def _store(
     *,
     template: CertificateTemplate,
     record: EventRecord,
+    batch: CertificateBatch,
 ) -> Certificate | None:
     """Save the PDF, then the row; the row's unique registration decides a race, and the loser's file goes."""
     certificate = Certificate(
@@ -153,6 +263,7 @@ def _store(
         credit_category_id=record.credit_category_id,
         issuer=data.issuer,
         template=template,
+        batch=batch,
         sha256=rendered.sha256,
     )
     certificate.pdf.save(f"{data.code}.pdf", ContentFile(rendered.pdf), save=False)
@@ -193,13 +304,15 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str, no
 
 
 def certificates_issue_due(*, actor=SYSTEM, now=None) -> list[CertificateBatch]:
-    """The periodic sweep: issue for recently completed events that do so automatically, and revive lost batches.
+    """The periodic sweep: resume batches whose worker died, and issue for recently completed events that do so
+    automatically.
 
-    An event whose latest batch failed waits for staff, who see the error on the batch.
+    An event whose latest batch failed waits for staff, who see the error on the batch and may resume it.
     """
     now = now or timezone.now()
-    for batch in CertificateBatch.objects.filter(status__in=ACTIVE_BATCH, created_at__lt=now - STALE_BATCH_AFTER):
-        _enqueue_batch(batch)
+    for batch in rendering.abandoned_batches(now=now):
+        if _requeue(batch, now=now):
+            logger.warning("Certificate batch %s lost its worker (lease lapsed); queued it again", batch.pk)
     latest = CertificateBatch.objects.filter(page_id=OuterRef("page_id")).order_by("-created_at").values("status")[:1]
     due = (
         EventRecord.objects.filter(
@@ -219,6 +332,27 @@ def certificates_issue_due(*, actor=SYSTEM, now=None) -> list[CertificateBatch]:
             except DomainError as exc:
                 logger.warning("Not issuing certificates for %s: %s", record, exc)
     return started
+
+
+def certificate_emails_send_due(*, actor=SYSTEM, now=None) -> int:
+    """The periodic sweep for certificate emails lost on the way (a worker killed mid-send, failed retries).
+
+    Each valid certificate is announced once: `emails.send_once` records the email in the transaction
+    that sends it, so a run that died sending left no record and this sends it, while a rerun finds the
+    record and sends nothing. Revoked certificates are never announced (checked again at send time). One
+    address the mail server refuses does not hold up the others.
+    """
+    now = now or timezone.now()
+    due = rendering.registrations_with_unsent_certificate(
+        issued_after=now - AUTOMATIC_LOOKBACK, issued_before=now - UNSENT_EMAIL_AFTER
+    )
+    sent = 0
+    for registration in due:
+        try:
+            sent += emails.send_once(registration, rendering.CERTIFICATE_EMAIL)
+        except Exception:
+            logger.exception("Could not send the certificate email of registration %s", registration.pk)
+    return sent
 
 
 @transaction.atomic

@@ -47,12 +47,6 @@ def _enqueue_email(registration: Registration, kind: str) -> None:
     transaction.on_commit(lambda: tasks.send_registration_email(registration.pk, kind))
 
 
-def _enqueue_promotion(page_id: int) -> None:
-    from .. import tasks
-
-    transaction.on_commit(lambda: tasks.promote_waitlist(page_id))
-
-
 def places_events_anywhere(actor) -> bool:
     """Staff admins and site-wide editors may put an event under any organization, or none."""
     return sees_everything(actor) or actor.has_perm("registry.place_events_anywhere")
@@ -112,7 +106,7 @@ def event_record_sync(*, page, actor=SYSTEM) -> EventRecord:
         record.issue_certificates_automatically = page.issue_certificates_automatically
         record.save()
         if grew and not created:
-            _enqueue_promotion(page.pk)
+            _offer_freed_seats(page.pk, timezone.now())
     return record
 
 
@@ -391,7 +385,7 @@ def registration_cancel(*, registration: Registration, actor, now=None) -> Regis
         registration.save(update_fields=["status", "cancelled_at", "hold_expires_at"])
         if freed:
             _release_seat(registration.page_id)
-            _enqueue_promotion(registration.page_id)
+            _offer_freed_seats(registration.page_id, now)
         _enqueue_email(registration, "cancelled")
     return registration
 
@@ -441,7 +435,7 @@ def registration_decide(*, registration: Registration, actor: User, approve: boo
         else:
             registration.status = Status.REJECTED
             _release_seat(registration.page_id)
-            _enqueue_promotion(registration.page_id)
+            _offer_freed_seats(registration.page_id, timezone.now())
         registration.save(update_fields=["status", "confirmed_at", "decision_reason"])
         _enqueue_email(registration, "confirmed" if approve else "rejected")
     return registration
@@ -452,7 +446,7 @@ def _expire(registration: Registration, now) -> None:
     registration.cancelled_at = now
     registration.save(update_fields=["status", "cancelled_at"])
     _release_seat(registration.page_id)
-    _enqueue_promotion(registration.page_id)
+    _offer_freed_seats(registration.page_id, now)
     _enqueue_email(registration, "expired")
 
 
@@ -476,27 +470,28 @@ def holds_expire(*, actor=SYSTEM, now=None) -> int:
     return expired
 
 
-def waitlist_promote(*, page_id: int, actor=SYSTEM, now=None) -> list[Registration]:
-    """Offer freed seats to the waitlist in order; each offer must be confirmed in time."""
-    _require_sweeper(actor)
-    now = now or timezone.now()
-    promoted = []
-    while True:
-        with transaction.atomic():
-            record = EventRecord.objects.select_for_update().filter(page_id=page_id).first()
-            if record is None or record.is_cancelled or record.starts_at <= now:
-                break
-            candidate = (
-                Registration.objects.select_for_update()
-                .filter(page_id=page_id, status=Status.WAITLISTED)
-                .order_by("created_at", "pk")
-                .first()
-            )
-            if candidate is None or not _take_seat(record):
-                break
-            candidate.status = Status.AWAITING_CONFIRMATION
-            candidate.hold_expires_at = min(now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), record.starts_at)
-            candidate.save(update_fields=["status", "hold_expires_at"])
-            _enqueue_email(candidate, "promoted")
-        promoted.append(candidate)
-    return promoted
+def _offer_freed_seats(page_id: int, now) -> list[Registration]:
+    """Offer every free seat to the waitlist in order, inside the transaction that freed it.
+
+    The event's row stays locked until that transaction commits, so nobody registering meanwhile can take a
+    seat ahead of the people waiting; each offer must be confirmed before its deadline (the email is sent
+    after commit).
+    """
+    offers = []
+    record = EventRecord.objects.select_for_update().filter(page_id=page_id).first()
+    if record is None or record.is_cancelled or record.starts_at <= now or record.seats_left == 0:
+        return offers
+    waiting = (
+        Registration.objects.select_for_update()
+        .filter(page_id=page_id, status=Status.WAITLISTED)
+        .order_by("created_at", "pk")
+    )
+    for candidate in waiting if record.seats_left is None else waiting[: record.seats_left]:
+        if not _take_seat(record):
+            break
+        candidate.status = Status.AWAITING_CONFIRMATION
+        candidate.hold_expires_at = min(now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), record.starts_at)
+        candidate.save(update_fields=["status", "hold_expires_at"])
+        _enqueue_email(candidate, "promoted")
+        offers.append(candidate)
+    return offers

@@ -167,3 +167,9 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = "confirmed"
     code = factory.Sequence(lambda n: f"R{n:09d}")
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+def make_event_at_the_door(**settings) -> EventStandIn:
+    """An event starting within the hour: people may still register, and the door is already open for check-in."""
+    now = timezone.now()
+    return make_event(**{"starts_at": now + timedelta(minutes=30), "ends_at": now + timedelta(hours=3), **settings})

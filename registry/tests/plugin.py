@@ -21,6 +21,14 @@ def _clean_cache_and_media():
 
 
 @pytest.fixture
+def private_cache(settings):
+    """An empty local-memory cache of the test's own, for counters a test drives to their limit: parallel workers'
+    clean-ups flush the shared Redis, and Redis expires keys by the real clock, never a travelling one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "private"}}
+    cache.clear()
+
+
+@pytest.fixture
 def totp_token():
     """The current code for a TOTP device, as an authenticator app would show it."""
     from django_otp.oath import TOTP

@@ -20,13 +20,13 @@ from registry.services import registrations as service
 from registry.services.attendance import checkin_token
 from registry.services.registrations import event_record_sync
 from registry.tests.api import assert_problem, jwt_client, people
-from registry.tests.factories import UserFactory, make_event
+from registry.tests.factories import UserFactory, make_event_at_the_door
 
 pytestmark = pytest.mark.django_db
 
 
 def event_of(organization, **settings):
-    event = make_event(organization_id=organization.pk if organization else None, **settings)
+    event = make_event_at_the_door(organization_id=organization.pk if organization else None, **settings)
     event_record_sync(page=event)
     return event
 

@@ -16,7 +16,7 @@ from registry.selectors import eligible_registrations
 from registry.services import NotAllowed, attendance
 from registry.services import registrations as service
 from registry.services.attendance import Outcome, checkin_token
-from registry.tests.factories import PASSWORD, OrganizationFactory, StaffFactory, UserFactory, make_event
+from registry.tests.factories import PASSWORD, OrganizationFactory, StaffFactory, UserFactory, make_event_at_the_door
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,14 @@ def confirmed(event, email="a@example.org"):
 def run_by_organizer(**settings):
     """An event of an organization, and an organizer of that organization who checks people in at its door."""
     organization = OrganizationFactory()
-    event = make_event(organization_id=organization.pk, **settings)
+    event = make_event_at_the_door(organization_id=organization.pk, **settings)
     organizer = UserFactory(in_roles=[Role.ORGANIZER], first_name="Omar", last_name="Organizer")
     Membership.objects.create(user=organizer, organization=organization, role=Membership.Role.ORGANIZER)
     return event, organizer
 
 
 def test_a_scanned_ticket_checks_in_once_then_says_when_and_by_whom():
-    event = make_event()
+    event = make_event_at_the_door()
     registration = confirmed(event)
     staff = StaffFactory(first_name="Door", last_name="Keeper")
 
@@ -73,7 +73,7 @@ def test_a_typed_code_works_like_a_scan():
 )
 def test_bad_scans_are_refused_with_a_reason(make_scan, outcome):
     event, organizer = run_by_organizer()
-    elsewhere = make_event(title="Other event", organization_id=OrganizationFactory().pk)
+    elsewhere = make_event_at_the_door(title="Other event", organization_id=OrganizationFactory().pk)
     registration = confirmed(event)
     other = confirmed(elsewhere, email="b@example.org")
 
@@ -86,8 +86,8 @@ def test_bad_scans_are_refused_with_a_reason(make_scan, outcome):
 
 def test_a_ticket_for_another_event_is_named_only_to_those_who_run_that_event_too():
     event, organizer = run_by_organizer()
-    theirs = make_event(title="Their gala", organization_id=OrganizationFactory().pk)
-    ours = make_event(title="Our other day", organization_id=event.organization_id)
+    theirs = make_event_at_the_door(title="Their gala", organization_id=OrganizationFactory().pk)
+    ours = make_event_at_the_door(title="Our other day", organization_id=event.organization_id)
     for_theirs = confirmed(theirs, email="t@example.org")
     for_ours = confirmed(ours, email="o@example.org")
 
@@ -212,7 +212,7 @@ def test_two_devices_scanning_the_same_ticket_at_once_admit_it_once():
 
 
 def test_eligibility_needs_the_events_share_of_sessions():
-    event = make_event()
+    event = make_event_at_the_door()
     record = EventRecord.objects.get(page_id=event.pk)
     record.session_ids = [11, 12, 13, 14]
     record.attendance_threshold = 75
@@ -227,7 +227,7 @@ def test_eligibility_needs_the_events_share_of_sessions():
 
 
 def test_without_sessions_arriving_is_enough():
-    event = make_event()
+    event = make_event_at_the_door()
     came, missed = confirmed(event), confirmed(event, email="m@example.org")
     Attendance.objects.create(registration=came)
 
@@ -244,7 +244,7 @@ def staff_client(client, **extra):
 
 
 def test_the_checkin_page_answers_scans_as_json(client):
-    event = make_event(title="Demo day")
+    event = make_event_at_the_door(title="Demo day")
     registration = confirmed(event)
     staff_client(client)
 
@@ -263,7 +263,7 @@ def test_the_checkin_page_answers_scans_as_json(client):
 
 def test_organizers_cannot_open_check_in_for_another_organizations_event(client):
     ours, theirs = OrganizationFactory(), OrganizationFactory()
-    event = make_event(organization_id=theirs.pk)
+    event = make_event_at_the_door(organization_id=theirs.pk)
     confirmed(event)
     organizer = UserFactory(is_staff=True, in_roles=["organizer"])
     organizer.user_permissions.add(*Permission.objects.filter(codename__in=["add_attendance", "view_eventrecord"]))
@@ -298,11 +298,11 @@ def upload(client, event, csv: bytes):
 
 
 def test_bulk_attendance_upload_previews_per_row_errors_and_writes_nothing(client):
-    event = make_event(title="Upload day")
+    event = make_event_at_the_door(title="Upload day")
     ada = confirmed(event)
     cancelled = confirmed(event, email="c@example.org")
     service.registration_cancel(registration=cancelled, actor=cancelled.user)
-    other_event = make_event(title="Elsewhere")
+    other_event = make_event_at_the_door(title="Elsewhere")
     stranger = confirmed(other_event, email="s@example.org")
     staff_client(client)
     csv = (
@@ -331,7 +331,7 @@ def test_bulk_attendance_upload_previews_per_row_errors_and_writes_nothing(clien
 
 
 def test_bulk_attendance_upload_by_email_checks_people_in_after_confirming(client):
-    event = make_event(title="Upload day")
+    event = make_event_at_the_door(title="Upload day")
     ada, bob = confirmed(event), confirmed(event, email="bob@example.org")
     staff = staff_client(client)
     csv = b"email\na@example.org\nBOB@example.org\n"
@@ -361,7 +361,7 @@ def test_bulk_attendance_upload_by_email_checks_people_in_after_confirming(clien
 
 def test_organizers_upload_sheets_only_for_their_events_and_people_are_checked_in_as_them(client):
     event, organizer = run_by_organizer(title="Our day")
-    theirs = make_event(title="Their day", organization_id=OrganizationFactory().pk)
+    theirs = make_event_at_the_door(title="Their day", organization_id=OrganizationFactory().pk)
     ada = confirmed(event)
     organizer_client(client, organizer)
 

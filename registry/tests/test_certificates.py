@@ -293,10 +293,9 @@ def test_the_sweep_reruns_a_batch_whose_task_was_lost(django_capture_on_commit_c
     register(event)
     held(event)
     lost = service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())  # committed, but its worker died
-    CertificateBatch.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        service.certificates_issue_due()
+        service.certificates_issue_due(now=lost.lease_expires_at + timedelta(seconds=1))
 
     lost.refresh_from_db()
     assert lost.status == "done"

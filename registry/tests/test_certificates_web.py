@@ -240,8 +240,37 @@ def test_staff_issue_from_the_back_office_and_watch_progress(client, django_capt
         "percent": 100,
         "finished": True,
         "error": "",
+        "stalled": False,
+        "resumable": False,
     }
     assert Certificate.objects.count() == 2
+
+
+def test_staff_see_a_stalled_batch_and_resume_it_from_its_progress_page(client, django_capture_on_commit_callbacks):
+    event = make_event(title="Cloud Workshop")
+    attended(event, UserFactory())
+    EventRecord.objects.filter(page_id=event.pk).update(starts_at=timezone.now() - timedelta(hours=2))
+    batch = service.certificate_batch_start(page_id=event.pk, actor=StaffFactory())  # its worker died
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        status="running", lease_owner="a worker that died", lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    staff_client(client)
+    progress_url = f"/staff/registry/certificatebatch/{batch.pk}/progress/"
+
+    page = client.get(progress_url).content.decode()
+    status = client.get(f"/staff/registry/certificatebatch/{batch.pk}/progress.json").json()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/staff/registry/certificatebatch/{batch.pk}/resume/")
+
+    assert "Stalled: no worker has reported progress on this batch for a while" in page
+    assert f'action="/staff/registry/certificatebatch/{batch.pk}/resume/"' in page
+    assert (status["status"], status["stalled"], status["resumable"]) == ("running", True, True)
+    assert response["Location"] == progress_url
+    batch.refresh_from_db()
+    assert (batch.status, batch.done, batch.total) == ("done", 1, 1)
+    assert client.get(f"/staff/registry/certificatebatch/{batch.pk}/resume/").status_code == 405
+    again = client.post(f"/staff/registry/certificatebatch/{batch.pk}/resume/", follow=True)
+    assert "This batch is done." in again.content.decode()
 
 
 def test_staff_revoke_with_a_reason_from_an_intermediate_page(client, django_capture_on_commit_callbacks):

@@ -14,7 +14,7 @@ from registry import otp
 from registry.models import Attendance
 from registry.services import registrations as service
 from registry.services.attendance import checkin_token
-from registry.tests.factories import PASSWORD, StaffFactory, UserFactory, make_event
+from registry.tests.factories import PASSWORD, StaffFactory, UserFactory, make_event_at_the_door
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def camera_video(text: str, path: Path, width: int = 640, height: int = 480) -> 
 
 @pytest.fixture
 def ticket(transactional_db):
-    event = make_event(title="Robotics open day")
+    event = make_event_at_the_door(title="Robotics open day")
     person = UserFactory()
     return service.registration_create(page=event, email=person.email, full_name="Ada Lovelace", user=person)
 

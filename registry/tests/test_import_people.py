@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry import otp
-from registry.admin.imports import MAX_UPLOAD_BYTES
 from registry.models import Membership, MentorProfile, Organization, Role, StudentProfile, User
 from registry.tests.factories import PASSWORD, OrganizationFactory, StaffFactory, UserFactory
 
@@ -192,8 +191,8 @@ def test_a_latin1_file_gets_a_clear_message(staff_client):
     assert "not UTF-8 text" in response.context["form"].errors["import_file"][0]
 
 
-def test_an_oversized_file_is_refused_before_reading(staff_client):
-    upload = SimpleUploadedFile("big.csv", b"x" * (MAX_UPLOAD_BYTES + 1), content_type="text/csv")
+def test_an_oversized_file_is_refused_before_reading(staff_client, settings):
+    upload = SimpleUploadedFile("big.csv", b"x" * (settings.IMPORT_MAX_UPLOAD_BYTES + 1), content_type="text/csv")
 
     response = preview(staff_client, upload)
 

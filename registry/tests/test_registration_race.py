@@ -90,3 +90,32 @@ def test_cancellations_racing_with_registrations_never_overbook():
     holding = Registration.objects.filter(page_id=event.pk, status__in=["confirmed", "awaiting_confirmation"]).count()
     assert holding <= 5
     assert EventRecord.objects.get(page_id=event.pk).seats_taken == holding
+
+
+def test_a_seat_freed_by_a_cancellation_goes_to_the_waitlist_even_when_newcomers_race_for_it():
+    """Each round: the event is full with one person waiting; one holder cancels while ten newcomers register at
+    the same instant. The seat is offered to the person waiting inside the cancellation itself, so no newcomer
+    ever gets it — however the threads interleave."""
+    for round_number in range(5):
+        event = make_event(capacity=3)
+        holders = [UserFactory() for _ in range(3)]
+        seated = [service.registration_create(page=event, email=h.email, full_name="Holder", user=h) for h in holders]
+        waiting_person = UserFactory()
+        waiting = service.registration_create(
+            page=event, email=waiting_person.email, full_name="First in line", user=waiting_person
+        )
+        newcomers = [UserFactory() for _ in range(10)]
+
+        def act(i, seated=seated, newcomers=newcomers, event=event, holder=holders[0]):
+            if i == 0:
+                return service.registration_cancel(registration=seated[0], actor=holder).status
+            person = newcomers[i - 1]
+            return service.registration_create(page=event, email=person.email, full_name="New", user=person).status
+
+        results = race(11, act)
+
+        assert [r for r in results if isinstance(r, Exception)] == [], round_number
+        assert results[1:].count(RegistrationStatus.WAITLISTED) == 10, round_number
+        waiting.refresh_from_db()
+        assert waiting.status == RegistrationStatus.AWAITING_CONFIRMATION, round_number
+        assert EventRecord.objects.get(page_id=event.pk).seats_taken == 3

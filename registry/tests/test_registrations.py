@@ -267,5 +267,25 @@ def test_counts_per_status_for_staff():
     counts = registration_counts(event.pk)
 
     assert counts[Status.CANCELLED] == 1
-    assert counts[Status.WAITLISTED] == 1
+    assert counts[Status.AWAITING_CONFIRMATION] == 1  # the freed seat, offered to the person who waited
+    assert counts[Status.WAITLISTED] == 0
     assert counts[Status.CONFIRMED] == 0
+
+
+def test_the_waitlist_offer_is_made_by_the_cancellation_not_by_a_later_job(django_capture_on_commit_callbacks):
+    """With the background worker stopped (callbacks held back), a newcomer registering right after a cancellation
+    still finds the seat taken by the person who was waiting."""
+    event = make_event(capacity=1)
+    holder, waiting_person, newcomer = UserFactory(), UserFactory(), UserFactory()
+    seated = service.registration_create(page=event, email=holder.email, full_name="Holder", user=holder)
+    waiting = service.registration_create(
+        page=event, email=waiting_person.email, full_name="Waiting", user=waiting_person
+    )
+
+    with django_capture_on_commit_callbacks(execute=False):
+        service.registration_cancel(registration=seated, actor=holder)
+        late = service.registration_create(page=event, email=newcomer.email, full_name="Newcomer", user=newcomer)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Status.AWAITING_CONFIRMATION and waiting.hold_expires_at is not None
+    assert late.status == Status.WAITLISTED

@@ -1,7 +1,8 @@
-"""The REST API: /api/v1/ (each app's api module), the OpenAPI schema and Swagger UI (assets served locally)."""
+"""The REST API: /api/v1/ (each app's api module), the OpenAPI schema and Swagger UI (assets served locally; its set-up
+script is a request of its own, so the page runs no inline script)."""
 
 from django.urls import include, path, re_path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from approvals import api as approvals_api
 from cms import api as cms_api
@@ -32,6 +33,6 @@ v1 = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     re_path(r"^[\s\S]*$", api_not_found),  # not `.*`: a path with an encoded newline is the API's 404 too
 ]

@@ -24,6 +24,8 @@ urlpatterns = [
     path("admin/login/", registry_security.admin_login, name="wagtail_login_override"),
     # Wagtail's deliberate-error page answers a 500 to anyone with admin access; nobody needs it in production.
     path("admin/failwhale/", views.not_found, name="wagtail_error_test_override"),
+    # Wagtail's admin password reset, throttled like allauth's.
+    path("admin/password_reset/", registry_security.PasswordResetView.as_view(), name="wagtail_reset_override"),
     path("staff/login/", registry_security.admin_login, name="staff_login_override"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/reports/", include("registry.admin.reports")),

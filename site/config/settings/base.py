@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("CONVENE_VAR_DIR", BASE_DIR / "var"))
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "allauth",
     "allauth.account",
+    "csp",
     "config.apps.BackOfficeAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,7 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "registry.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.csp.AreaCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,11 +210,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Convene] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Keys allauth's limits on registry.security.client_address and paces logins like the API does.
+ACCOUNT_ADAPTER = "registry.adapters.AccountAdapter"
 # allauth's own limits (per IP and per account, cache-backed) guard sign-up,
 # login, verification and reset, in the seeds' minute/hour/day spirit.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "20/m/ip,10/15m/key",  # axes locks account+IP first, at 5
+    # Per address only: a per-account limit would lock the owner out everywhere (the lockout policy is below).
+    "login_failed": "20/m/ip",
     "signup": "20/m/ip,100/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -219,7 +226,13 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
-# Axes: an account+IP pair is locked for 15 minutes after 5 failures.
+# The lockout policy (README, "Sign-in protection"). Axes locks an account+address pair for 15 minutes after
+# 5 failures; across addresses the account is never locked. When failed sign-ins to one account come from
+# LOGIN_SPREAD_ADDRESSES addresses within LOGIN_SPREAD_WINDOW, sign-ins to it from addresses it has not signed
+# in from are paced to one every LOGIN_SLOWDOWN_SECONDS, and its owner is emailed (at most once a day).
+LOGIN_SPREAD_ADDRESSES = 10
+LOGIN_SPREAD_WINDOW = timedelta(hours=1)
+LOGIN_SLOWDOWN_SECONDS = 10
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -227,7 +240,7 @@ AXES_USERNAME_CALLABLE = "registry.security.login_identifier"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registry/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "registry.security.client_address"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Convene"
@@ -266,6 +279,8 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars are Wagtail's own default image: no staff member's email hash goes to gravatar.com.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # Whole-page cache for anonymous visitors (cms.cache); 0 turns it off. Publishing purges it.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
@@ -280,6 +295,10 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Importing needs the model's change permission and exporting its view permission (not just a staff login).
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Imports: the upload's size, what an XLSX unpacks to, and its rows, each checked before parsing (registry.uploads).
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+IMPORT_MAX_INFLATED_BYTES = int(os.environ.get("IMPORT_MAX_INFLATED_BYTES", str(25 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
 # An uploaded file waits this long for its preview to be confirmed; a sweep then deletes it.
 IMPORT_UPLOAD_MAX_AGE_MINUTES = int(os.environ.get("IMPORT_UPLOAD_MAX_AGE_MINUTES", "120"))
 # History is a record: versions are read and compared, never restored over a service's rules.
@@ -288,6 +307,24 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy, enforced: the public site's policy. config.csp says what each admin and the API
+# documents replace in it, and why. Images may be data: URIs (a ticket's QR code is drawn into its page);
+# MEDIA_ORIGINS: where uploaded images come from when MEDIA_STORAGE is a bucket.
+MEDIA_ORIGINS = env_list("MEDIA_ORIGINS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
@@ -299,6 +336,12 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}, "huey": {"level": "INFO"}},
 }
 RATELIMIT_VIEW = "registry.views.security.rate_limited"
+# The client address (registry.security.client_address), which axes, allauth, django-ratelimit and the API's
+# throttles all key on. Only hops in TRUSTED_PROXIES (addresses or networks) may name the client, in the header
+# TRUSTED_CLIENT_IP_HEADER; by default nobody is trusted and REMOTE_ADDR is the client. fly.toml sets Fly's.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER", "X-Forwarded-For")
+RATELIMIT_IP_META_KEY = "registry.security.client_address"
 
 # --- Registration ---------------------------------------------------------
 REGISTRATION_HOLD_MINUTES = int(os.environ.get("REGISTRATION_HOLD_MINUTES", "60"))
@@ -306,7 +349,11 @@ WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "24"))
 REMINDER_OFFSETS_MINUTES = [int(m) for m in env_list("REMINDER_OFFSETS_MINUTES", "1440,60")]
 FOLLOW_UP_DELAY_MINUTES = int(os.environ.get("FOLLOW_UP_DELAY_MINUTES", "60"))
 REGISTRATION_MIN_FILL_SECONDS = 3
-# A ticket admits at the door until this long after its event ends; later scans are refused as expired.
+# A running certificate batch renews its lease as it goes; one whose lease lapsed (its worker died) is resumed.
+CERTIFICATE_BATCH_LEASE_SECONDS = int(os.environ.get("CERTIFICATE_BATCH_LEASE_SECONDS", "120"))
+# A ticket admits at the door from this long before its event starts ("too early" before that)...
+CHECKIN_OPENS_BEFORE_START_MINUTES = int(os.environ.get("CHECKIN_OPENS_BEFORE_START_MINUTES", "120"))
+# ...until this long after its event ends; later scans are refused as expired.
 CHECKIN_CLOSES_AFTER_END_MINUTES = int(os.environ.get("CHECKIN_CLOSES_AFTER_END_MINUTES", "120"))
 # django-ratelimit's switch; benchmarks that measure the seat lock, not the throttle, turn it off.
 RATELIMIT_ENABLE = os.environ.get("RATELIMIT_ENABLE", "1") == "1"
@@ -341,10 +388,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    # DRF's throttles, keyed on registry.security.client_address instead of DRF's own NUM_PROXIES reading.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        "registry.api.throttles.AnonRateThrottle",
+        "registry.api.throttles.UserRateThrottle",
+        "registry.api.throttles.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": _api_rate("anon", "120/min"),
@@ -355,11 +403,10 @@ REST_FRAMEWORK = {
         "checkin": _api_rate("checkin", "3000/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["registry.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "registry.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "NUM_PROXIES": 0,
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
@@ -382,6 +429,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would send the schema's address to validator.swagger.io, which the docs' policy blocks.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["registry.api_errors.api_endpoints_only"],
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},

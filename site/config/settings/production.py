@@ -31,5 +31,3 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-# Behind Fly's proxy the client address arrives in a header; axes and rate limits key on it.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_FLY_CLIENT_IP", "HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

@@ -23,8 +23,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if REDIS_URL:
-    # Each xdist worker gets its own key space so parallel runs do not share rate-limit counters.
-    CACHES["default"]["KEY_PREFIX"] = f"convene-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+    # Tests clear the cache before each test, and Redis clears a whole database at once: each xdist worker
+    # (gw0, gw1, ...) takes the database numbered below the configured one by its index, so parallel workers
+    # never wipe each other's rate-limit counters mid-test.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if _worker.startswith("gw"):
+        _base, _, _number = REDIS_URL.rpartition("/")
+        if _number.isdigit():
+            CACHES["default"]["LOCATION"] = f"{_base}/{max(int(_number) - int(_worker[2:]), 0)}"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"convene-test-{_worker}"  # noqa: F405
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: race tests need SQLite's real locking (busy timeout, WAL). One per

@@ -109,6 +109,7 @@ CUSTOM = {
     "admin:registry_certificatebatch_progress": _staff("not found", "ok", "not found", "ok"),
     "admin:registry_certificatebatch_progress_json": _staff("not found", "ok", "not found", "ok"),
     "admin:registry_certificatebatch_change": _staff("redirect", "redirect", "redirect", "redirect"),
+    "admin:registry_certificatebatch_resume": _staff("not allowed", "not allowed", "not allowed", "not allowed"),
     "admin:auth_user_password_change": _staff("forbidden", "forbidden", "forbidden", "ok"),
     "admin:registry_checkin": _staff("forbidden", "ok", "not found", "ok"),
     "admin:registry_checkin_scan": _staff("not allowed", "not allowed", "not allowed", "not allowed"),

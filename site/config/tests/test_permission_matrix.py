@@ -91,7 +91,12 @@ def refused_writes(client, role, views) -> None:
             client.post(view.url, HOSTILE)
     if role not in ("organizer_a", "staff_admin"):
         for view in views:
-            if view.name in ("approvals:cancel", "approvals:new", "admin:registry_checkin_scan"):
+            if view.name in (
+                "approvals:cancel",
+                "approvals:new",
+                "admin:registry_checkin_scan",
+                "admin:registry_certificatebatch_resume",
+            ):
                 client.post(view.url, HOSTILE)
     if role != "editor":  # Wagtail's own permissions decide for editors, who may write content
         for view in views:

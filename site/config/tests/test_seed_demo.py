@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from wagtail.models import Site
 
 from registry.models import Membership, Organization, User, Venue
 
@@ -29,13 +30,16 @@ def snapshot() -> dict:
     return counted
 
 
-def test_seed_demo_twice_gives_the_same_data(capsys):
+def test_seed_demo_twice_gives_the_same_data(capsys, settings):
+    settings.SITE_URL = "http://127.0.0.1:8777"
     call_command("seed_demo")
     first = snapshot()
     output = capsys.readouterr().out
     call_command("seed_demo")
 
     assert snapshot() == first
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8777)  # the demo's links point where it runs
     assert Organization.objects.count() == 8
     assert Venue.objects.count() == 8
     assert Membership.objects.filter(role=Membership.Role.ORGANIZER).exists()

@@ -1,4 +1,4 @@
-// Polls the batch's JSON once a second and moves the bar until the batch is done or failed.
+// Polls the batch's JSON once a second and moves the bar until the batch is done or failed; says when it stalls.
 (function () {
   "use strict";
   var root = document.getElementById("certificate-batch");
@@ -9,6 +9,8 @@
   var percent = document.getElementById("batch-percent");
   var error = document.getElementById("batch-error");
   var finished = document.getElementById("batch-finished");
+  var stalled = document.getElementById("batch-stalled");
+  var resume = document.getElementById("batch-resume");
 
   function show(data) {
     bar.max = data.total || 1;
@@ -19,6 +21,8 @@
     error.textContent = data.error;
     error.hidden = !data.error;
     finished.hidden = !data.finished;
+    stalled.hidden = !data.stalled;
+    if (resume) resume.hidden = !data.resumable;
   }
 
   function poll() {
