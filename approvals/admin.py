@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from registry.admin.base import ReadOnlyAdmin
+from registry.admin.base import KeptByServices, ReadOnlyAdmin
 from registry.admin.people import HistoryImportExportAdmin
 from registry.selectors import managed_organization_ids
 from registry.services import DomainError
@@ -15,7 +15,7 @@ DECIDED_FIELDS = ["status", "venue", "queue_note", "decided_by", "decided_at", "
 
 
 @admin.register(HallBooking)
-class HallBookingAdmin(HistoryImportExportAdmin):
+class HallBookingAdmin(KeptByServices, HistoryImportExportAdmin):
     """Bookings are requested on the site or imported; the back office decides, cancels and reports."""
 
     resource_classes = [resources.TimetableResource]
@@ -38,15 +38,6 @@ class HallBookingAdmin(HistoryImportExportAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [name for fieldset in self.fieldsets for name in fieldset[1]["fields"]]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_import_permission(self, request):
         return selectors.is_hall_admin(request.user)

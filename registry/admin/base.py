@@ -196,8 +196,9 @@ def _shown(version, field) -> str:
     return str(value)
 
 
-class ReadOnlyAdmin(ServiceAdmin):
-    """A record kept by its services (decisions, check-ins, issued certificates): listed and read, never edited here."""
+class KeptByServices:
+    """Mixed into the admin of records their services keep (decisions, check-ins, issued certificates, seats):
+    listed and read here, never added, edited or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -207,3 +208,7 @@ class ReadOnlyAdmin(ServiceAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(KeptByServices, ServiceAdmin):
+    """Such records with their history."""

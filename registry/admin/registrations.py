@@ -10,11 +10,11 @@ from ..selectors import scope_to_organizations
 from ..services import credits as credit_services
 from ..services import registrations as registration_services
 from ..views import checkin
-from .base import ServiceAdmin
+from .base import KeptByServices, ServiceAdmin
 
 
 @admin.register(EventRecord)
-class EventRecordAdmin(admin.ModelAdmin):
+class EventRecordAdmin(KeptByServices, admin.ModelAdmin):
     """Per-event registration counts; the event itself is edited in Wagtail."""
 
     list_display = [
@@ -47,15 +47,6 @@ class EventRecordAdmin(admin.ModelAdmin):
             )
             .select_related("organization")
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         checkin_urls = [
