@@ -1,0 +1,37 @@
+"""The system of record, one module per context; everything is importable from `registry.models`."""
+
+from .attendance import Attendance
+from .certificates import Certificate, CertificateBatch, CertificateTemplate, certificate_storage
+from .credits import CreditCategory, CreditEntry
+from .events import AttendanceMode, EventRecord, RegistrableEvent
+from .people import Membership, MentorProfile, Organization, Role, StudentProfile, User, UserManager
+from .registrations import ACTIVE, SEAT_HOLDING, Notification, Registration, RegistrationStatus, SentEmail
+from .venues import Facility, Venue
+
+__all__ = [
+    "ACTIVE",
+    "SEAT_HOLDING",
+    "Attendance",
+    "AttendanceMode",
+    "Certificate",
+    "CertificateBatch",
+    "CertificateTemplate",
+    "CreditCategory",
+    "CreditEntry",
+    "EventRecord",
+    "Facility",
+    "Membership",
+    "MentorProfile",
+    "Notification",
+    "Organization",
+    "RegistrableEvent",
+    "Registration",
+    "RegistrationStatus",
+    "Role",
+    "SentEmail",
+    "StudentProfile",
+    "User",
+    "UserManager",
+    "Venue",
+    "certificate_storage",
+]
