@@ -1,9 +1,6 @@
 """Forms of the public site."""
 
-from datetime import date
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
 from registry.models import AttendanceMode, CreditCategory, Organization, Venue
 
@@ -13,14 +10,6 @@ from .models import EventKind, Language
 class When:
     UPCOMING = "upcoming"
     PAST = "past"
-
-
-# Listings search these years; a date outside them (9999-12-31) is a clear error, never an arithmetic overflow.
-EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
-DAY_RANGE = [
-    MinValueValidator(EARLIEST_DAY, "Choose a date from 1900 on."),
-    MaxValueValidator(LATEST_DAY, "Choose a date before the year 3000."),
-]
 
 
 class DateInput(forms.DateInput):
@@ -37,8 +26,8 @@ class EventFilterForm(forms.Form):
     """
 
     q = forms.CharField(label="Search", required=False, max_length=200)
-    starts_after = forms.DateField(label="From", required=False, widget=DateInput(), validators=DAY_RANGE)
-    starts_before = forms.DateField(label="To", required=False, widget=DateInput(), validators=DAY_RANGE)
+    starts_after = forms.DateField(label="From", required=False, widget=DateInput())
+    starts_before = forms.DateField(label="To", required=False, widget=DateInput())
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Any type"), *EventKind.choices])
     organization = forms.ModelChoiceField(
         label="Organized by",

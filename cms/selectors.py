@@ -52,6 +52,11 @@ def for_cards(events: QuerySet[EventPage]) -> QuerySet[EventPage]:
     )
 
 
+# Any calendar day is a valid filter; days beyond these bounds (0001-01-01, 9999-12-31) leave that side open
+# rather than overflow when turned into local midnights.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -93,9 +98,9 @@ def events_matching(
         events = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
     if q:
         events = events.filter(pk__in=search_event_ids(q))
-    if starts_after:
+    if starts_after and starts_after > EARLIEST_DAY:
         events = events.filter(starts_at__gte=_day_start(starts_after))
-    if starts_before:
+    if starts_before and starts_before < LATEST_DAY:
         events = events.filter(starts_at__lt=_day_start(starts_before + timedelta(days=1)))
     if kind:
         events = events.filter(kind=kind)
