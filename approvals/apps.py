@@ -9,10 +9,11 @@ class ApprovalsConfig(AppConfig):
     def ready(self):
         from wagtail.signals import page_published, page_unpublished
 
+        from registry import emails as registry_emails
         from registry.models import Role
         from registry.roles import grant
 
-        from . import handlers, inbox
+        from . import emails, handlers, inbox
 
         grant(
             Role.STAFF_ADMIN,
@@ -25,6 +26,8 @@ class ApprovalsConfig(AppConfig):
         page_published.connect(handlers.event_page_published, dispatch_uid="approvals_event_published")
         page_unpublished.connect(handlers.event_page_unpublished, dispatch_uid="approvals_event_unpublished")
         pre_delete.connect(handlers.event_page_deleted, dispatch_uid="approvals_event_deleted")
+        registry_emails.register_renderer("booking", emails.render_booking)
+        registry_emails.register_renderer("series", emails.render_series)
         inbox.register(inbox.hall_booking_source)
         inbox.register(inbox.credit_claim_source)
         inbox.register(inbox.registration_source)

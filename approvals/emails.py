@@ -1,14 +1,15 @@
-"""Telling requesters: an email (text + HTML from templates/approvals/email/) and an in-app notification, once each."""
+"""Telling requesters: what a booking's new state, or a recurring request, means for them (`registry.services.messages`
+decides the channels and keeps the log), and the emails for them (text + HTML from templates/approvals/email/)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from registry.models import Notification
+from registry.models import Message, MessageKind
+from registry.services.messages import notify
 
-from .models import BookingSeries, BookingStatus, HallBooking, SentNotice
+from .models import BookingSeries, BookingStatus, HallBooking
 
 SUBJECTS = {
     BookingStatus.APPROVED: "Hall booked: {title}",
@@ -18,53 +19,63 @@ SUBJECTS = {
 }
 
 
-def _message(template: str, subject: str, to: str, context: dict) -> EmailMultiAlternatives:
+def _email(template: str, subject: str, context: dict) -> EmailMultiAlternatives:
     context = {**context, "site_name": "Convene", "bookings_url": f"{settings.SITE_URL}{reverse('approvals:list')}"}
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_to_string(f"approvals/email/{template}.txt", context), to=[to]
-    )
+    message = EmailMultiAlternatives(subject=subject, body=render_to_string(f"approvals/email/{template}.txt", context))
     message.attach_alternative(render_to_string(f"approvals/email/{template}.html", context), "text/html")
     return message
 
 
-def booking_state_send_once(*, booking_id: int, history_id: int) -> bool:
-    """Send the email for one recorded state of a booking, unless it was sent before."""
-    record = HallBooking.history.filter(history_id=history_id, id=booking_id).select_related("venue").first()
+def booking_state_tell(*, booking_id: int, history_id: int) -> bool:
+    """Tell the requester about one recorded state of their booking, once."""
+    record = HallBooking.history.filter(history_id=history_id, id=booking_id).first()
     booking = HallBooking.objects.filter(pk=booking_id).select_related("requester").first()
     if record is None or booking is None:
         return False
-    with transaction.atomic():
-        _, created = SentNotice.objects.get_or_create(key=f"booking:{history_id}")
-        if not created:
-            return False
-        subject = SUBJECTS[record.status].format(title=record.title)
-        Notification.objects.create(
-            user=booking.requester,
-            title=subject,
-            body=record.queue_note if record.status == BookingStatus.REQUESTED else record.reason,
-            url=reverse("approvals:list"),
-        )
-        _message(
-            "booking", subject, booking.requester.email, {"booking": record, "requester": booking.requester}
-        ).send()
-    return True
+    written = notify(
+        kind=MessageKind.BOOKING_DECIDED,
+        template="booking",
+        subject=SUBJECTS[record.status].format(title=record.title),
+        recipient=booking.requester,
+        body=record.queue_note if record.status == BookingStatus.REQUESTED else record.reason,
+        url=reverse("approvals:list"),
+        about=f"booking:{booking_id}",
+        data={"history_id": history_id},
+        once_key=f"booking:{history_id}",
+    )
+    return bool(written)
 
 
-def series_summary_send_once(*, series_id: int) -> bool:
+def series_summary_tell(*, series_id: int) -> bool:
     series = BookingSeries.objects.filter(pk=series_id).select_related("requester").first()
     if series is None:
         return False
-    with transaction.atomic():
-        _, created = SentNotice.objects.get_or_create(key=f"series:{series_id}")
-        if not created:
-            return False
-        occurrences = list(series.occurrences.select_related("venue").order_by("starts_at"))
-        context = {
-            "series": series,
-            "occurrences": occurrences,
-            "approved": sum(o.status == BookingStatus.APPROVED for o in occurrences),
-            "waiting": sum(o.status == BookingStatus.REQUESTED for o in occurrences),
-            "requester": series.requester,
-        }
-        _message("series", f"Recurring hall request: {series.title}", series.requester.email, context).send()
-    return True
+    written = notify(
+        kind=MessageKind.BOOKING_DECIDED,
+        template="series",
+        subject=f"Recurring hall request: {series.title}",
+        recipient=series.requester,
+        url=reverse("approvals:list"),
+        about=f"series:{series_id}",
+        once_key=f"series:{series_id}",
+    )
+    return bool(written)
+
+
+def render_booking(message: Message) -> EmailMultiAlternatives:
+    booking_id = int(message.about.partition(":")[2])
+    record = HallBooking.history.filter(history_id=message.data["history_id"], id=booking_id).select_related("venue")
+    return _email("booking", message.subject, {"booking": record.get(), "requester": message.recipient})
+
+
+def render_series(message: Message) -> EmailMultiAlternatives:
+    series = BookingSeries.objects.get(pk=int(message.about.partition(":")[2]))
+    occurrences = list(series.occurrences.select_related("venue").order_by("starts_at"))
+    context = {
+        "series": series,
+        "occurrences": occurrences,
+        "approved": sum(o.status == BookingStatus.APPROVED for o in occurrences),
+        "waiting": sum(o.status == BookingStatus.REQUESTED for o in occurrences),
+        "requester": message.recipient,
+    }
+    return _email("series", message.subject, context)

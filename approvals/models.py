@@ -168,16 +168,3 @@ class HallBooking(models.Model):
     @property
     def hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
-
-
-class SentNotice(models.Model):
-    """One row per message sent, keyed by what it reports: a rerun or retried task sends nothing twice."""
-
-    key = models.CharField(max_length=80, unique=True, help_text='"booking:<history id>" or "series:<id>".')
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-sent_at"]
-
-    def __str__(self) -> str:
-        return self.key

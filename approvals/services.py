@@ -20,7 +20,7 @@ from registry.models import Organization, User, Venue
 from registry.selectors import managed_organization_ids
 from registry.services import DomainError, NotAllowed
 
-from . import selectors, tasks
+from . import emails, selectors
 from .models import ACTIVE_STATUSES, NO_OVERLAP_CONSTRAINT, BookingSeries, BookingStatus, Frequency, HallBooking
 
 MAX_BOOKING_LENGTH = timedelta(days=14)
@@ -151,9 +151,9 @@ def _place(booking: HallBooking, *, queue_on_conflict: bool) -> HallBooking:
 
 
 def _notify(booking: HallBooking) -> None:
-    """Email the requester about the booking's new state once this transaction commits."""
+    """Tell the requester about the booking's new state, in this transaction (the email goes after commit)."""
     history_id = booking.history.values_list("history_id", flat=True).first()
-    transaction.on_commit(lambda: tasks.send_booking_email(booking.pk, history_id))
+    emails.booking_state_tell(booking_id=booking.pk, history_id=history_id)
 
 
 def _request(
@@ -458,7 +458,7 @@ def series_request(
             description=description,
             series=series,
         )
-    transaction.on_commit(lambda: tasks.send_series_email(series.pk))
+    emails.series_summary_tell(series_id=series.pk)
     return series
 
 

@@ -247,9 +247,7 @@ EVENT_FILTERS = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": 200}, description="Free text: title, summary, body, speakers, sessions."
     ),
-    OpenApiParameter(
-        "starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."
-    ),
+    OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."),
     OpenApiParameter(
         "starts_before",
         OpenApiTypes.DATE,

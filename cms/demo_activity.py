@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from registry.actors import SYSTEM
 from registry.demo import SUPERUSER_EMAIL
-from registry.models import Attendance, EventRecord, Membership, Registration, SentEmail, User
+from registry.models import Attendance, EventRecord, Membership, Message, Registration, User
 from registry.services import attendance, credits
 from registry.services import registrations as registration_services
 
@@ -48,11 +48,8 @@ def _crowd_registers(page: EventPage, *, when) -> list[Registration]:
         if user is None:
             registration = registration_services.registration_confirm(registration=registration, actor=SYSTEM, now=when)
         registered.append(registration)
-    kinds = ["confirm_request", "confirmed"]
-    SentEmail.objects.bulk_create(
-        [SentEmail(registration=r, kind=kind, sent_at=when) for r in registered for kind in kinds],
-        ignore_conflicts=True,
-    )
+    # Their emails count as sent when they registered (days ago), so the worker does not mail them on start-up.
+    Message.objects.filter(registration__in=registered).update(status=Message.Status.SENT, sent_at=when)
     return registered
 
 

@@ -1,9 +1,13 @@
-"""allauth's adapter: its limits key on the one client address, and its logins follow the lockout policy."""
+"""allauth's adapter: its limits key on the one client address, its logins follow the lockout policy, and its
+emails go into the message log."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 
 from .security import client_address, login_identifier, login_slowed
+from .services import messages
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -19,3 +23,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if login_slowed(request=request, identifier=login_identifier(request, credentials)):
             raise self.validation_error("too_many_login_attempts")
         super().pre_authenticate(request, **credentials)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """As allauth sends it (verification, password reset, sign-up attempts), logged as account mail."""
+        request = allauth_context.request
+        email_message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        messages.account_email_send(
+            address=email, template=f"account:{template_prefix.rsplit('/', 1)[-1]}", email=email_message
+        )

@@ -25,12 +25,12 @@ from pathlib import Path
 import django
 import qrcode
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.template import Context, Template, TemplateSyntaxError
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
-from .models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, SentEmail
+from .models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration
 from .selectors import eligible_registrations
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "registry" / "certificates"
@@ -378,7 +378,6 @@ def certificates_of(user) -> QuerySet:
     )
 
 
-CERTIFICATE_EMAIL = "certificate_issued"
 ACTIVE_BATCH = [CertificateBatch.Status.QUEUED, CertificateBatch.Status.RUNNING]
 
 
@@ -417,20 +416,3 @@ def batch_progress(batch: CertificateBatch) -> dict:
         "stalled": stalled,
         "resumable": stalled or batch.status == CertificateBatch.Status.FAILED,
     }
-
-
-def registrations_with_unsent_certificate(*, issued_after: datetime, issued_before: datetime) -> QuerySet:
-    """Holders of a valid certificate issued in this window whose certificate email has no record of being sent.
-
-    `emails.send_once` records the email in the same transaction that sends it, so a worker killed
-    mid-send leaves no record, and the certificate shows up here again.
-    """
-    sent = SentEmail.objects.filter(registration=OuterRef("registration_id"), kind=CERTIFICATE_EMAIL)
-    unsent = Certificate.objects.filter(
-        revoked_at__isnull=True, issued_at__gte=issued_after, issued_at__lt=issued_before
-    ).filter(~Exists(sent))
-    return (
-        Registration.objects.filter(pk__in=unsent.values("registration_id"))
-        .select_related("page", "certificate")
-        .order_by("pk")
-    )

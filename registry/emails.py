@@ -1,4 +1,5 @@
-"""Registration emails: text + HTML from templates, each kind sent at most once per registration."""
+"""What messages say: registration emails (text + HTML from templates) and their in-app notices, invitations, sign-in
+alerts, and the renderers other apps register for theirs. `services.messages` decides who gets what, and sends."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -6,13 +7,12 @@ from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
-from . import qr, tokens
-from .models import Certificate, EventRecord, Registration, SentEmail
-from .selectors import waitlist_position
+from . import calendars, qr, selectors, tokens
+from .models import Certificate, EventRecord, Message, MessageKind, Registration
 from .services.attendance import checkin_token
 
 CHECKIN_QR_CID = "checkin-qr"
@@ -85,11 +85,12 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
         "registration": registration,
         "event": event,
         "page_url": page_url,
-        "calendar_url": f"{page_url.rstrip('/')}/event.ics",
+        "calendar_url": calendars.calendar_url(registration),
+        "online_url": selectors.meeting_link(registration) if base_kind in TICKET_KINDS else "",
         "account_url": absolute(reverse("my_registrations")),
         "confirm_url": confirm_url(registration),
         "cancel_url": cancel_url(registration),
-        "waitlist_position": waitlist_position(registration),
+        "waitlist_position": selectors.waitlist_position(registration),
         "branding": branding(),
         "kind": base_kind,
         # The ticket QR goes with messages people open at the door.
@@ -114,32 +115,90 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
     return message
 
 
-def _still_due(registration: Registration, kind: str) -> bool:
+# Which kind of message each registration email is, for preferences and the message log.
+TEMPLATE_KINDS = {
+    "confirm_request": MessageKind.REGISTRATION,
+    "confirmed": MessageKind.REGISTRATION,
+    "pending": MessageKind.REGISTRATION,
+    "already_registered": MessageKind.REGISTRATION,
+    "waitlisted": MessageKind.WAITLISTED,
+    "promoted": MessageKind.WAITLIST_OFFER,
+    "cancelled": MessageKind.CANCELLATION,
+    "expired": MessageKind.CANCELLATION,
+    "rejected": MessageKind.REGISTRATION_DECIDED,
+    "reminder": MessageKind.REMINDER,
+    "follow_up": MessageKind.FOLLOW_UP,
+    "certificate_issued": MessageKind.CERTIFICATE,
+}
+NOTICES = {
+    "confirm_request": "Open the link we emailed to confirm your seat.",
+    "confirmed": "Your seat is confirmed. Your ticket is on My registrations.",
+    "pending": "The organizers approve each registration; we'll tell you their decision.",
+    "already_registered": "Someone tried to register you again; your registration stands.",
+    "waitlisted": "The event is full, so you are on the waitlist. We'll tell you if a seat opens.",
+    "promoted": "A seat opened up for you. Confirm it by {deadline}, or it goes to the next person.",
+    "cancelled": "Your registration was cancelled.",
+    "expired": "Your seat was held for a limited time and has been released.",
+    "rejected": "The organizers did not approve your registration. {reason}",
+    "reminder": "{title} starts {when}.",
+    "follow_up": "Thank you for coming to {title}.",
+    "certificate_issued": "Your certificate for {title} is ready.",
+}
+
+
+def registrant_notice(registration: Registration, template: str, *, title: str | None = None) -> dict:
+    """What to tell a registrant for one of the registration emails: its kind, subject, notice and link."""
+    base, _, suffix = template.partition(":")
+    title = title or EventRecord.objects.filter(page_id=registration.page_id).values_list("title", flat=True).first()
+    when = _when(int(suffix)) if base == "reminder" else ""
+    deadline = (
+        timezone.localtime(registration.hold_expires_at).strftime("%H:%M on %d %b")
+        if registration.hold_expires_at
+        else ""
+    )
+    if base == "promoted":
+        url = confirm_url(registration)
+    elif base == "certificate_issued":
+        url = reverse("my_certificates")
+    else:
+        url = reverse("my_registrations")
+    return {
+        "kind": TEMPLATE_KINDS[base],
+        "subject": SUBJECTS[base].format(title=title, when=when),
+        "body": NOTICES[base].format(title=title, when=when, deadline=deadline, reason=registration.decision_reason),
+        "url": url,
+    }
+
+
+# Emails that are not a registration's: the renderer for each template family, by its name before any ":".
+_renderers: dict[str, Callable[[Message], EmailMultiAlternatives]] = {}
+
+
+def register_renderer(family: str, renderer: Callable[[Message], EmailMultiAlternatives]) -> None:
+    """Let a higher app render its own messages (approvals: hall bookings) without registry importing it."""
+    _renderers[family] = renderer
+
+
+def render(message: Message) -> EmailMultiAlternatives:
+    """The email for a queued message, built when it is sent (the log keeps no bodies: links in them are keys)."""
+    family = message.template.partition(":")[0]
+    if message.registration_id is not None and family in TEMPLATE_KINDS:
+        email = build(message.registration, message.template)
+    else:
+        email = _renderers[family](message)
+    email.to = [message.address]
+    return email
+
+
+def still_true(message: Message) -> bool:
     """A certificate revoked before its email went out is never announced.
 
-    The row lock makes a revocation wait for a send already under way, so the check cannot go stale.
+    The certificate's row is locked, so a revocation waits for a send already under way and cannot go stale.
     """
-    if kind != "certificate_issued":
+    if message.template != "certificate_issued":
         return True
-    valid = Certificate.objects.select_for_update().filter(registration=registration, revoked_at__isnull=True)
+    valid = Certificate.objects.select_for_update().filter(registration_id=message.registration_id, revoked_at=None)
     return valid.values_list("pk", flat=True).first() is not None
-
-
-def send_once(registration: Registration, kind: str) -> bool:
-    """Send `kind` unless it was sent before; a failed send leaves no record, so a retry sends it.
-
-    The record and the send share one transaction: a worker killed before the send completed leaves
-    no record either (the sweeps find such messages again), and once the record is committed no rerun
-    sends the message a second time.
-    """
-    with transaction.atomic():
-        if not _still_due(registration, kind):
-            return False
-        _, created = SentEmail.objects.get_or_create(registration=registration, kind=kind)
-        if not created:
-            return False
-        build(registration, kind).send()
-    return True
 
 
 INVITATION_SUBJECTS = {
@@ -193,3 +252,36 @@ def login_alert_build(user, *, addresses: int) -> EmailMultiAlternatives:
     )
     message.attach_alternative(render_to_string("registry/email/login_alert.html", context), "text/html")
     return message
+
+
+def _notice(message: Message) -> EmailMultiAlternatives:
+    """A short message in the site's email layout: what happened, and the one thing to do about it."""
+    registration = message.registration
+    context = {
+        "subject": message.subject,
+        "body": message.body,
+        "changes": message.data.get("changes", []),
+        "name": registration.full_name
+        if registration
+        else (message.recipient.get_full_name() if message.recipient else ""),
+        "url": absolute(message.url) if message.url.startswith("/") else message.url,
+        "action": message.data.get("action", "Open it"),
+        "branding": branding(),
+    }
+    email = EmailMultiAlternatives(subject=message.subject, body=render_to_string("registry/email/notice.txt", context))
+    email.attach_alternative(render_to_string("registry/email/notice.html", context), "text/html")
+    return email
+
+
+def _invitation(message: Message) -> EmailMultiAlternatives:
+    return invitation_build(message.recipient, message.template)
+
+
+def _login_alert(message: Message) -> EmailMultiAlternatives:
+    return login_alert_build(message.recipient, addresses=message.data["addresses"])
+
+
+register_renderer("notice", _notice)
+register_renderer("invitation", _invitation)
+register_renderer("password_reset", _invitation)
+register_renderer("login_alert", _login_alert)

@@ -6,7 +6,15 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from .models import AttendanceMode, MentorProfile, StudentProfile, User
+from .models import (
+    SERVICE_KINDS,
+    AttendanceMode,
+    MentorProfile,
+    MessageKind,
+    NotificationPreference,
+    StudentProfile,
+    User,
+)
 
 FORM_STARTED_SALT = "registry.registration-form-started"
 
@@ -107,7 +115,36 @@ def json_safe_answers(cleaned: dict) -> dict:
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "phone", "wants_reminders", "wants_follow_ups"]
+        fields = ["first_name", "last_name", "phone"]
+
+
+class NotificationChoicesForm(forms.Form):
+    """Per optional kind of message, whether it comes by email and in the app; service mail is always on."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = {p.kind: p for p in NotificationPreference.objects.filter(user=user)}
+        self.kinds = []
+        for kind in MessageKind:
+            if kind in SERVICE_KINDS:
+                continue
+            preference = chosen.get(kind)
+            for channel, label in (("email", "By email"), ("in_app", "In the app")):
+                self.fields[f"{kind}-{channel}"] = forms.BooleanField(
+                    label=f"{kind.label}: {label.lower()}",
+                    required=False,
+                    initial=getattr(preference, channel, True),
+                )
+            self.kinds.append((kind, self[f"{kind}-email"], self[f"{kind}-in_app"]))
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        return {
+            kind: (self.cleaned_data[f"{kind}-email"], self.cleaned_data[f"{kind}-in_app"]) for kind, _, _ in self.kinds
+        }
+
+    @staticmethod
+    def always_sent() -> list[str]:
+        return [kind.label for kind in MessageKind if kind in SERVICE_KINDS]
 
 
 class StudentProfileForm(forms.ModelForm):

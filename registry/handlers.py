@@ -14,7 +14,10 @@ def sync_event_record(sender, instance, revision=None, **kwargs) -> None:
     """Publishing acts as whoever saved the revision (scheduled and scripted publishing as the system)."""
     page = instance.specific
     if isinstance(page, RegistrableEvent):
-        event_record_sync(page=page, actor=(revision.user if revision is not None else None) or SYSTEM)
+        actor = (revision.user if revision is not None else None) or SYSTEM
+        event_record_sync(
+            page=page, actor=actor, change_key=f"revision-{revision.pk}" if revision is not None else None
+        )
 
 
 def record_login_failure(sender, credentials: dict, request=None, **kwargs) -> None:

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_attendance",
         "registry.add_attendance",
         "registry.view_certificate",
+        "registry.view_message",
     ],
     Role.STAFF_ADMIN: [
         "wagtailadmin.access_admin",
@@ -71,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.change_certificatetemplate",
         "registry.view_certificatebatch",
         "registry.add_certificatebatch",
+        "registry.view_message",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
         "axes.view_accesslog",

@@ -6,17 +6,22 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from . import certificates as rendering
-from . import emails, selectors
+from . import selectors
 from .actors import SYSTEM
-from .models import CertificateBatch, Registration, User
+from .models import CertificateBatch, User
 from .services import certificates as certificate_services
-from .services import credits, imports, registrations
+from .services import credits, imports, messages, registrations
 
 
-@db_task(retries=3, retry_delay=30)
-def send_registration_email(registration_id: int, kind: str) -> bool:
-    registration = Registration.objects.filter(pk=registration_id).select_related("page").first()
-    return bool(registration) and emails.send_once(registration, kind)
+@db_task()
+def send_message(message_id: int) -> bool:
+    """One queued email; a failure is recorded on the message, and the sweep retries it."""
+    return messages.message_send(message_id=message_id)
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def send_due_messages() -> int:
+    return messages.messages_send_due(actor=SYSTEM)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -30,12 +35,12 @@ def send_due_reminders_and_follow_ups() -> int:
     now = timezone.now()
     sent = 0
     for offset in settings.REMINDER_OFFSETS_MINUTES:
-        for registration in selectors.reminders_due(offset_minutes=offset, now=now).select_related("page"):
-            sent += emails.send_once(registration, f"reminder:{offset}")
+        for registration in selectors.reminders_due(offset_minutes=offset, now=now).select_related("user"):
+            sent += bool(messages.tell_registrant(registration=registration, template=f"reminder:{offset}"))
     for registration in selectors.follow_ups_due(
         delay_minutes=settings.FOLLOW_UP_DELAY_MINUTES, now=now
-    ).select_related("page"):
-        sent += emails.send_once(registration, "follow_up")
+    ).select_related("user"):
+        sent += bool(messages.tell_registrant(registration=registration, template="follow_up"))
     return sent
 
 
@@ -46,10 +51,10 @@ def send_invitations(user_ids: list[int], kind: str) -> int:
     return invitations.invitations_send(user_ids=user_ids, kind=kind)
 
 
-@db_task(retries=3, retry_delay=30)
+@db_task()
 def send_login_alert(user_id: int, addresses: int) -> bool:
     owner = User.objects.filter(pk=user_id, is_active=True).first()
-    return bool(owner) and emails.login_alert_build(owner, addresses=addresses).send() == 1
+    return bool(owner) and bool(messages.tell_owner_of_failed_sign_ins(user=owner, addresses=addresses))
 
 
 @db_task()
@@ -67,11 +72,6 @@ def start_certificate_render_server() -> None:
 def issue_due_certificates() -> int:
     """Every minute, so a batch whose worker died is resumed soon after its lease lapses."""
     return len(certificate_services.certificates_issue_due(actor=SYSTEM))
-
-
-@db_periodic_task(crontab(minute="*/5"))
-def send_unsent_certificate_emails() -> int:
-    return certificate_services.certificate_emails_send_due(actor=SYSTEM)
 
 
 @db_periodic_task(crontab(minute="*/15"))

@@ -1,14 +1,18 @@
 from django.urls import path
 
-from .views import account, certificates, invitations, registrations
+from .views import account, certificates, invitations, notifications, registrations
 
 urlpatterns = [
     path("registrations/", registrations.my_registrations, name="my_registrations"),
     path("registrations/confirm/<str:token>/", registrations.registration_confirm, name="registration_confirm"),
     path("registrations/cancel/<str:token>/", registrations.registration_cancel, name="registration_cancel"),
+    path("registrations/calendar/<str:token>/", registrations.registration_calendar, name="registration_calendar"),
     path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
     path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
     path("accounts/profile/", account.profile, name="account_profile"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),
     path("credits/", account.my_credits, name="my_credits"),
     path(
         "accounts/invitation/<uidb64>/<token>/",

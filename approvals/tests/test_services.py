@@ -6,10 +6,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from approvals import services
-from approvals.models import BookingStatus, HallBooking, SentNotice
+from approvals import emails, services
+from approvals.models import BookingStatus, HallBooking
 from approvals.tests.factories import HallBookingFactory, organizer_of, soon
-from registry.models import Membership, Notification
+from registry.models import Membership, Message
 from registry.services import DomainError
 from registry.tests.factories import MembershipFactory, OrganizationFactory, UserFactory, VenueFactory
 
@@ -54,8 +54,10 @@ def test_a_free_first_choice_is_approved_at_once_and_the_requester_is_emailed(
     assert "approved automatically" in booking.reason
     assert [m.subject for m in mail.outbox] == ["Hall booked: Hack night"]
     assert mail.outbox[0].to == ["omar@example.org"]
-    [notice] = Notification.objects.filter(user=organizer)
-    assert (notice.title, notice.url) == ("Hall booked: Hack night", "/bookings/")
+    [notice] = Message.objects.filter(recipient=organizer, channel=Message.Channel.IN_APP)
+    assert (notice.subject, notice.url) == ("Hall booked: Hack night", "/bookings/")
+    [logged] = Message.objects.filter(recipient=organizer, channel=Message.Channel.EMAIL)
+    assert (logged.status, logged.address, logged.kind) == ("sent", "omar@example.org", "booking_decided")
     assert "Seminar Hall 1" in mail.outbox[0].body
     assert "Seminar Hall 1" in mail.outbox[0].alternatives[0][0]
 
@@ -201,7 +203,7 @@ def test_reject_needs_a_reason_and_tells_the_requester(organizer, club, hall_adm
     )
     assert mail.outbox[-1].subject == "Hall request not approved: Hack night"
     assert "Exams week: the hall is closed." in mail.outbox[-1].body
-    assert Notification.objects.filter(user=organizer, body="Exams week: the hall is closed.").exists()
+    assert Message.objects.filter(recipient=organizer, body="Exams week: the hall is closed.").exists()
     with pytest.raises(DomainError, match="is rejected; only waiting requests can be approved"):
         services.booking_approve(booking=waiting, actor=hall_admin)
 
@@ -253,16 +255,15 @@ def test_cancel_releases_the_hall_and_is_limited_to_the_requester_their_organize
         services.booking_cancel(booking=booking, actor=organizer)
 
 
-def test_the_email_task_is_safe_to_run_twice(organizer, club, django_capture_on_commit_callbacks):
-    from approvals import tasks
-
+def test_the_requester_is_told_about_each_state_once(organizer, club, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         booking = request(organizer, club, VenueFactory())
     history_id = booking.history.first().history_id
 
-    assert tasks.send_booking_email.call_local(booking.pk, history_id) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert emails.booking_state_tell(booking_id=booking.pk, history_id=history_id) is False
     assert len(mail.outbox) == 1
-    assert SentNotice.objects.filter(key=f"booking:{history_id}").count() == 1
+    assert Message.objects.filter(once_key=f"booking:{history_id}").count() == 2, "one email, one in-app notice"
 
 
 # --- recurring requests ---------------------------------------------------

@@ -11,6 +11,7 @@ from ..services import people as people_services
 from ..services.invitations import users_invite
 from .base import ServiceAdmin
 from .imports import BoundedImportMixin, CheckedImportMixin
+from .messages import log_link
 
 
 class HistoryImportExportAdmin(BoundedImportMixin, ImportExportModelAdmin, ServiceAdmin):
@@ -51,7 +52,7 @@ class UserAdmin(MembershipsThroughService, CheckedImportMixin, DjangoUserAdmin, 
     list_filter = ["is_active", "is_staff", "groups", "memberships__organization"]
     search_fields = ["email", "first_name", "last_name", "student_profile__usn", "mentor_profile__employee_id"]
     date_hierarchy = "date_joined"
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "messages_sent"]
     inlines = [MembershipInline]
     actions = ["unlock", "disable", "enable", "reset_otp", "send_password_reset"]
     fieldsets = (
@@ -59,6 +60,7 @@ class UserAdmin(MembershipsThroughService, CheckedImportMixin, DjangoUserAdmin, 
         ("Personal info", {"fields": ("first_name", "last_name", "phone")}),
         ("Roles and access", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Messages", {"fields": ("messages_sent",)}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
@@ -90,6 +92,10 @@ class UserAdmin(MembershipsThroughService, CheckedImportMixin, DjangoUserAdmin, 
             except services.DomainError as error:
                 raise PermissionDenied(str(error)) from error
         return super().user_change_password(request, id, form_url)
+
+    @admin.display(description="Sent to this person")
+    def messages_sent(self, obj: User) -> str:
+        return log_link(f"{obj.messages.count()} message(s): emails and notices", recipient__id__exact=obj.pk)
 
     @admin.display(description="Roles")
     def role_names(self, obj: User) -> str:

@@ -11,6 +11,7 @@ from ..services import credits as credit_services
 from ..services import registrations as registration_services
 from ..views import checkin
 from .base import KeptByServices, ServiceAdmin
+from .messages import log_link
 
 
 @admin.register(EventRecord)
@@ -62,9 +63,10 @@ class EventRecordAdmin(KeptByServices, admin.ModelAdmin):
     @admin.display(description="Day of the event")
     def checkin_link(self, obj):
         return format_html(
-            '<a href="{}">Check in</a> · <a href="{}">Certificates</a>',
+            '<a href="{}">Check in</a> · <a href="{}">Certificates</a> · {}',
             reverse("admin:registry_checkin", args=[obj.page_id]),
             reverse("admin:registry_certificatebatch_add") + f"?event={obj.pk}",
+            log_link("Messages", page__id__exact=obj.page_id),
         )
 
     @admin.action(description="Award pending credits to eligible attendees")

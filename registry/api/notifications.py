@@ -1,4 +1,4 @@
-"""A person's in-app notifications: list (unread first if asked), mark one or all read."""
+"""A person's in-app notifications (every kind of message), list them, mark one or all read."""
 
 import django_filters
 from django.db.models import QuerySet
@@ -8,15 +8,18 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ..models import Notification
-from ..services import notifications as service
+from ..models import Message
+from ..services import messages as service
 from .common import SecondFactorIfStaff
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="subject")
+    kind_display = serializers.CharField(source="get_kind_display")
+
     class Meta:
-        model = Notification
-        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+        model = Message
+        fields = ["id", "kind", "kind_display", "title", "body", "url", "created_at", "read_at"]
         read_only_fields = fields
 
 
@@ -26,8 +29,8 @@ class NotificationFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Notification
-        fields = ["unread"]
+        model = Message
+        fields = ["unread", "kind"]
 
     def filter_unread(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(read_at__isnull=value == "true")
@@ -39,12 +42,14 @@ class MineMixin:
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
-            return Notification.objects.none()
-        return Notification.objects.filter(user=self.request.user)
+            return Message.objects.none()
+        return Message.objects.filter(recipient=self.request.user, channel=Message.Channel.IN_APP)
 
 
 UNREAD = {
     "id": 314,
+    "kind": "booking_decided",
+    "kind_display": "Decisions on your hall requests",
     "title": "Hall request not approved: Convocation rehearsal",
     "body": "The auditorium is taken by the alumni meet; try the open-air theatre.",
     "url": "/bookings/",
@@ -74,7 +79,7 @@ class MarkRead(MineMixin, generics.GenericAPIView):
         tags=["notifications"],
     )
     def post(self, request: Request, pk: int) -> Response:
-        notification = service.notification_mark_read(notification=self.get_object(), user=request.user)
+        notification = service.message_mark_read(message=self.get_object(), actor=request.user)
         return Response(self.get_serializer(notification).data)
 
 
@@ -91,4 +96,4 @@ class MarkAllRead(MineMixin, generics.GenericAPIView):
         tags=["notifications"],
     )
     def post(self, request: Request) -> Response:
-        return Response({"marked": service.notifications_mark_all_read(user=request.user)})
+        return Response({"marked": service.messages_mark_all_read(actor=request.user)})

@@ -42,6 +42,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
     checkin_token = serializers.SerializerMethodField(
         help_text="What the ticket's QR code holds (confirmed registrations only); scanners send it as `code`."
     )
+    online_url = serializers.SerializerMethodField(
+        help_text="The event's online link, for confirmed registrations only; empty otherwise."
+    )
 
     class Meta:
         model = Registration
@@ -61,6 +64,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "decision_reason",
             "checkin_token",
+            "online_url",
         ]
         read_only_fields = fields
 
@@ -74,6 +78,9 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     def get_checkin_token(self, registration: Registration) -> str | None:
         return checkin_token(registration) if registration.status == RegistrationStatus.CONFIRMED else None
+
+    def get_online_url(self, registration: Registration) -> str:
+        return selectors.meeting_link(registration)
 
 
 HACK_NIGHT = {
@@ -99,6 +106,7 @@ CONFIRMED = {
     "cancelled_at": None,
     "decision_reason": "",
     "checkin_token": "K7Q2M9X4PA:x3Qe1vXJ0bq8oLhM2cS9yTq0pWwZk4Rf7Nd1Gh5Js2U",
+    "online_url": "",
 }
 WAITLISTED = {
     **CONFIRMED,

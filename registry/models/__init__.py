@@ -4,13 +4,15 @@ from .attendance import Attendance
 from .certificates import Certificate, CertificateBatch, CertificateTemplate, certificate_storage
 from .credits import CreditCategory, CreditEntry
 from .events import AttendanceMode, EventRecord, RegistrableEvent
+from .messages import SERVICE_KINDS, Message, MessageKind, NotificationPreference
 from .people import Membership, MentorProfile, Organization, Role, StudentProfile, User, UserManager
-from .registrations import ACTIVE, SEAT_HOLDING, Notification, Registration, RegistrationStatus, SentEmail
+from .registrations import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus
 from .venues import Facility, Venue
 
 __all__ = [
     "ACTIVE",
     "SEAT_HOLDING",
+    "SERVICE_KINDS",
     "Attendance",
     "AttendanceMode",
     "Certificate",
@@ -22,13 +24,14 @@ __all__ = [
     "Facility",
     "Membership",
     "MentorProfile",
-    "Notification",
+    "Message",
+    "MessageKind",
+    "NotificationPreference",
     "Organization",
     "RegistrableEvent",
     "Registration",
     "RegistrationStatus",
     "Role",
-    "SentEmail",
     "StudentProfile",
     "User",
     "UserManager",

@@ -97,6 +97,8 @@ class EventRecord(models.Model):
     registration_opens_at = models.DateTimeField(null=True, blank=True)
     registration_closes_at = models.DateTimeField(null=True, blank=True)
     attendance_mode = models.CharField(max_length=10, choices=AttendanceMode.choices, default=AttendanceMode.ON_SITE)
+    venue = models.ForeignKey(Venue, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    online_url = models.URLField("online link", blank=True, help_text="Given to confirmed registrants only.")
     waitlist_enabled = models.BooleanField(default=True)
     requires_approval = models.BooleanField(default=False)
     is_cancelled = models.BooleanField(default=False)

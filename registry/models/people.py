@@ -57,8 +57,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    wants_reminders = models.BooleanField("email me reminders before events", default=True)
-    wants_follow_ups = models.BooleanField("email me follow-ups after events", default=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()

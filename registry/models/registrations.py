@@ -1,4 +1,4 @@
-"""Registrations: a person's place (or wait) at an event, and what was sent to them."""
+"""Registrations: a person's place (or wait) at an event."""
 
 from django.db import models
 from django.utils import timezone
@@ -67,35 +67,3 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
-
-
-class SentEmail(models.Model):
-    """One row per message sent for a registration: reruns and retries send nothing twice."""
-
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="sent_emails")
-    kind = models.CharField(max_length=40)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["registration", "kind"], name="email_sent_once")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.registration_id}"
-
-
-class Notification(models.Model):
-    """An in-app message shown in the person's account (and by the API)."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title

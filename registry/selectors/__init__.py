@@ -8,6 +8,7 @@ from .credits import credit_balances, credit_entries_decidable_by
 from .registrations import (
     event_record,
     follow_ups_due,
+    meeting_link,
     registration_closed_reason,
     registration_counts,
     registration_panel,
@@ -41,6 +42,7 @@ __all__ = [
     "manages_any_organization",
     "manages_event",
     "manages_organization",
+    "meeting_link",
     "people_visible_to",
     "registration_closed_reason",
     "registration_counts",

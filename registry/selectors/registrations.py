@@ -6,7 +6,7 @@ from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from ..models import ACTIVE, EventRecord, Registration, RegistrationStatus
+from ..models import ACTIVE, EventRecord, MessageKind, NotificationPreference, Registration, RegistrationStatus
 from .scope import scope_to_organizations
 
 
@@ -70,6 +70,11 @@ def registrations_of(user) -> QuerySet:
     )
 
 
+def _opted_out_of(kind: str) -> QuerySet:
+    """People who get this kind by neither channel."""
+    return NotificationPreference.objects.filter(kind=kind, email=False, in_app=False).values("user_id")
+
+
 def reminders_due(*, offset_minutes: int, now) -> QuerySet:
     """Confirmed registrations whose event starts within `offset_minutes` and that were not reminded yet."""
     lead = timedelta(minutes=offset_minutes)
@@ -81,8 +86,8 @@ def reminders_due(*, offset_minutes: int, now) -> QuerySet:
             page__event_record__starts_at__lte=now + lead,
             created_at__lt=F("page__event_record__starts_at") - lead,
         )
-        .exclude(user__wants_reminders=False)
-        .exclude(sent_emails__kind=f"reminder:{offset_minutes}")
+        .exclude(user__in=_opted_out_of(MessageKind.REMINDER))
+        .exclude(messages__template=f"reminder:{offset_minutes}")
     )
 
 
@@ -95,8 +100,8 @@ def follow_ups_due(*, delay_minutes: int, now, within_days: int = 7) -> QuerySet
             page__event_record__ends_at__lte=now - timedelta(minutes=delay_minutes),
             page__event_record__ends_at__gt=now - timedelta(days=within_days),
         )
-        .exclude(user__wants_follow_ups=False)
-        .exclude(sent_emails__kind="follow_up")
+        .exclude(user__in=_opted_out_of(MessageKind.FOLLOW_UP))
+        .exclude(messages__template="follow_up")
     )
 
 
@@ -111,6 +116,8 @@ def registration_panel(page, user, *, now=None) -> dict:
             .first()
         )
     left = page.capacity if record is None else record.seats_left
+    if mine is not None:
+        mine.meeting_link = meeting_link(mine)
     return {
         "seats_left": left,
         "full": left == 0,
@@ -142,3 +149,14 @@ def registrations_decidable_by(user) -> QuerySet:
     """Pending registrations on approval-required events this person may decide (never their own)."""
     pending = Registration.objects.filter(status=RegistrationStatus.PENDING).exclude(user=user)
     return scope_to_organizations(pending, user, "page__event_record__organization")
+
+
+def meeting_link(registration: Registration) -> str:
+    """The event's online link, for a confirmed registration only (everyone else gets the public details)."""
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return ""
+    page = registration._state.fields_cache.get("page")  # a listing selected the page and its record already
+    record = getattr(page, "event_record", None) if page is not None else None
+    if record is None:
+        record = EventRecord.objects.filter(page_id=registration.page_id).only("online_url").first()
+    return record.online_url if record is not None else ""

@@ -29,6 +29,7 @@ from ..actors import SYSTEM, person
 from ..codes import CODE_ALPHABET
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Registration, User
 from ..selectors import eligible_registrations
+from . import messages
 from .errors import DomainError
 from .guards import require_event_manager, require_permission
 
@@ -39,8 +40,6 @@ ACTIVE_BATCH = rendering.ACTIVE_BATCH
 CHUNK_SIZE = 50  # holders laid out as one document
 # Automatic issuing looks back this far, so the sweep stays cheap however many events the site has had.
 AUTOMATIC_LOOKBACK = timedelta(days=30)
-# The email task queued with each certificate (and its retries) has this long before the sweep sends it instead.
-UNSENT_EMAIL_AFTER = timedelta(minutes=5)
 
 
 class LeaseLost(Exception):
@@ -55,12 +54,6 @@ def _enqueue_batch(batch: CertificateBatch) -> None:
     from .. import tasks
 
     transaction.on_commit(lambda: tasks.issue_certificate_batch(batch.pk))
-
-
-def _enqueue_email(registration: Registration) -> None:
-    from .. import tasks
-
-    transaction.on_commit(lambda: tasks.send_registration_email(registration.pk, rendering.CERTIFICATE_EMAIL))
 
 
 def _lease_owner() -> str:
@@ -270,12 +263,12 @@ def _store(
     try:
         with transaction.atomic():
             certificate.save()
+            messages.tell_registrant(registration=registration, template="certificate_issued", title=data.event)
     except IntegrityError:
         certificate.pdf.delete(save=False)
         if Certificate.objects.filter(registration=registration).exists():
             return None
         raise
-    _enqueue_email(registration)
     return certificate
 
 
@@ -332,27 +325,6 @@ def certificates_issue_due(*, actor=SYSTEM, now=None) -> list[CertificateBatch]:
             except DomainError as exc:
                 logger.warning("Not issuing certificates for %s: %s", record, exc)
     return started
-
-
-def certificate_emails_send_due(*, actor=SYSTEM, now=None) -> int:
-    """The periodic sweep for certificate emails lost on the way (a worker killed mid-send, failed retries).
-
-    Each valid certificate is announced once: `emails.send_once` records the email in the transaction
-    that sends it, so a run that died sending left no record and this sends it, while a rerun finds the
-    record and sends nothing. Revoked certificates are never announced (checked again at send time). One
-    address the mail server refuses does not hold up the others.
-    """
-    now = now or timezone.now()
-    due = rendering.registrations_with_unsent_certificate(
-        issued_after=now - AUTOMATIC_LOOKBACK, issued_before=now - UNSENT_EMAIL_AFTER
-    )
-    sent = 0
-    for registration in due:
-        try:
-            sent += emails.send_once(registration, rendering.CERTIFICATE_EMAIL)
-        except Exception:
-            logger.exception("Could not send the certificate email of registration %s", registration.pk)
-    return sent
 
 
 @transaction.atomic

@@ -6,8 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..actors import SYSTEM, person
-from ..models import CreditEntry, EventRecord, User
+from ..models import CreditEntry, EventRecord, MessageKind, User
 from ..selectors import eligible_registrations, sees_everything
+from . import messages
 from .errors import DomainError, NotAllowed
 from .guards import require_event_manager
 
@@ -106,4 +107,25 @@ def credit_decide(*, entry: CreditEntry, actor: User, approve: bool, reason: str
         entry.decided_at = timezone.now()
         entry.reason = reason.strip()
         entry.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        _tell_decision(entry)
     return entry
+
+
+def _tell_decision(entry: CreditEntry) -> None:
+    from django.urls import reverse
+
+    approved = entry.status == CreditEntry.Status.APPROVED
+    body = f"{entry.description}: {entry.points} {entry.category} points " + (
+        "approved." if approved else f"not approved. {entry.reason}"
+    )
+    messages.notify(
+        kind=MessageKind.CREDIT_DECIDED,
+        template="notice:credit_decided",
+        subject=f"{entry.category} points {'approved' if approved else 'not approved'}",
+        recipient=entry.user,
+        body=body.strip(),
+        url=reverse("my_credits"),
+        about=f"credit:{entry.pk}",
+        data={"action": "See your credits"},
+        once_key=f"credit:{entry.pk}:{entry.status}",
+    )

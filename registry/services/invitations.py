@@ -27,14 +27,13 @@ def users_invite(*, actor, user_ids: list[int], kind: str) -> None:
 
 def invitations_send(*, user_ids: list[int], kind: str) -> int:
     """Send the emails; an invitation already accepted (a password is set) is not sent again."""
-    from .. import emails
+    from .messages import tell_invitation
 
     sent = 0
     for user in User.objects.filter(pk__in=user_ids, is_active=True):
         if kind == "invitation" and user.has_usable_password():
             continue
-        emails.invitation_build(user, kind).send()
-        sent += 1
+        sent += bool(tell_invitation(user=user, kind=kind))
     return sent
 
 

@@ -21,8 +21,9 @@ from django_ratelimit.core import is_ratelimited
 
 from ..actors import SYSTEM
 from ..codes import CODE_ALPHABET
-from ..models import ACTIVE, AttendanceMode, EventRecord, Registration, RegistrationStatus, User
+from ..models import ACTIVE, AttendanceMode, EventRecord, Message, Registration, RegistrationStatus, User
 from ..selectors import managed_organization_ids, registration_closed_reason, sees_everything
+from . import messages
 from .errors import DomainError, NotAllowed
 from .guards import require_event_manager, require_registrant_or_manager
 
@@ -41,10 +42,9 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
 
 
-def _enqueue_email(registration: Registration, kind: str) -> None:
-    from .. import tasks
-
-    transaction.on_commit(lambda: tasks.send_registration_email(registration.pk, kind))
+def _enqueue_email(registration: Registration, template: str, *, title: str | None = None) -> None:
+    """Tell the registrant in the caller's transaction; the email is sent after commit."""
+    messages.tell_registrant(registration=registration, template=template, title=title)
 
 
 def places_events_anywhere(actor) -> bool:
@@ -68,12 +68,30 @@ def event_organization_check(*, actor, current_organization_id: int | None, orga
         raise NotAllowed("You can only put events under organizations you organize.")
 
 
-def event_record_sync(*, page, actor=SYSTEM) -> EventRecord:
+def _what_changed(record: EventRecord, page) -> list[str]:
+    """What registrants must hear about, in their words: the time, the place, how to attend, the online link."""
+    changes = []
+    if (record.starts_at, record.ends_at) != (page.starts_at, page.ends_at):
+        starts, ends = timezone.localtime(page.starts_at), timezone.localtime(page.ends_at)
+        changes.append(f"It now runs from {starts:%a %d %b %Y, %H:%M} to {ends:%a %d %b %Y, %H:%M}.")
+    if record.venue_id != page.venue_id:
+        venue = getattr(page, "venue", None)
+        changes.append(f"It now takes place at {venue.name}." if venue else "It no longer takes place in a hall.")
+    if record.attendance_mode != page.attendance_mode:
+        changes.append(f"It is now {AttendanceMode(page.attendance_mode).label.lower()}.")
+    if record.online_url != page.online_url:
+        changes.append("Its online link changed." if page.online_url else "It no longer has an online link.")
+    return changes
+
+
+def event_record_sync(*, page, actor=SYSTEM, change_key: str | None = None) -> EventRecord:
     """Copy a registrable page's schedule and settings into registry's record of it.
 
     Seats already taken are kept; lowering the capacity below them keeps those
     registrations (the capacity is clamped) and only stops new ones. Moving the
-    event to another organization is checked against the actor.
+    event to another organization is checked against the actor. Registrants hear
+    once per publish (`change_key`, the revision) that changes when, where or how
+    it happens, and once when it is cancelled.
     """
     with transaction.atomic():
         record, created = EventRecord.objects.select_for_update().get_or_create(
@@ -85,6 +103,8 @@ def event_record_sync(*, page, actor=SYSTEM) -> EventRecord:
                 actor=actor, current_organization_id=record.organization_id, organization_id=page.organization_id
             )
         grew = record.capacity is not None and (page.capacity is None or page.capacity > record.capacity)
+        changes = [] if created or page.is_cancelled else _what_changed(record, page)
+        cancelled_now = not created and page.is_cancelled and not record.is_cancelled
         record.title = page.title
         record.starts_at = page.starts_at
         record.ends_at = page.ends_at
@@ -92,6 +112,8 @@ def event_record_sync(*, page, actor=SYSTEM) -> EventRecord:
         record.registration_opens_at = page.registration_opens_at
         record.registration_closes_at = page.registration_closes_at
         record.attendance_mode = page.attendance_mode
+        record.venue_id = page.venue_id
+        record.online_url = page.online_url
         record.waitlist_enabled = page.waitlist_enabled
         record.requires_approval = page.requires_approval
         record.is_cancelled = page.is_cancelled
@@ -107,6 +129,12 @@ def event_record_sync(*, page, actor=SYSTEM) -> EventRecord:
         record.save()
         if grew and not created:
             _offer_freed_seats(page.pk, timezone.now())
+        if changes:
+            messages.tell_registrants_event_changed(
+                record=record, changes=changes, change_key=change_key or timezone.now().isoformat()
+            )
+        if cancelled_now:
+            messages.tell_registrants_event_cancelled(record=record)
     return record
 
 
@@ -271,7 +299,8 @@ def registration_create(
     try:
         with transaction.atomic():
             # The seat is taken last: the event's row stays locked from that UPDATE to the commit
-            # only, not across the inserts, so concurrent registrations queue for less time.
+            # only, not across the inserts (the registration and its messages), so concurrent
+            # registrations queue for less time. Without a seat, both are rolled back and redone.
             without_seat = transaction.savepoint()
             registration = Registration.objects.create(
                 **fields,
@@ -280,11 +309,13 @@ def registration_create(
                 hold_expires_at=hold_expires_at,
                 confirmed_at=now if seated == Status.CONFIRMED else None,
             )
+            _enqueue_email(registration, _status_email(registration), title=record.title)
             if not _take_seat(record):
                 transaction.savepoint_rollback(without_seat)
                 if not record.waitlist_enabled:
                     raise DomainError("Sorry, this event is full.")
                 registration = Registration.objects.create(**fields, status=Status.WAITLISTED, code=_new_code())
+                _enqueue_email(registration, "waitlisted", title=record.title)
     except IntegrityError as exc:
         # The person is registered already (or a concurrent request for them won): the unique
         # constraint decides, before any seat is taken.
@@ -292,7 +323,6 @@ def registration_create(
         if existing is None:
             raise
         raise AlreadyRegistered(existing) from exc
-    _enqueue_email(registration, _status_email(registration))
     return registration
 
 
@@ -313,7 +343,7 @@ def confirmation_resend(*, registration: Registration, actor) -> None:
     require_registrant_or_manager(actor, registration, doing="have the confirmation link sent again")
     if registration.status != Status.AWAITING_CONFIRMATION:
         raise DomainError("This registration does not need confirming.")
-    sent = registration.sent_emails.filter(kind__startswith="confirm_request").count()
+    sent = registration.messages.filter(channel=Message.Channel.EMAIL, template__startswith="confirm_request").count()
     if sent >= MAX_CONFIRMATION_SENDS:
         raise DomainError("We have already sent the link several times. Please check your spam folder.")
     _enqueue_email(registration, f"confirm_request:{sent + 1}")

@@ -173,3 +173,18 @@ def make_event_at_the_door(**settings) -> EventStandIn:
     """An event starting within the hour: people may still register, and the door is already open for check-in."""
     now = timezone.now()
     return make_event(**{"starts_at": now + timedelta(minutes=30), "ends_at": now + timedelta(hours=3), **settings})
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    """An in-app notice already delivered to a person, for tests whose subject is reading it."""
+
+    class Meta:
+        model = "registry.Message"
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = "booking_decided"
+    template = "booking"
+    channel = "in_app"
+    subject = factory.Sequence(lambda n: f"Notice {n}")
+    status = "sent"
+    sent_at = factory.LazyFunction(timezone.now)

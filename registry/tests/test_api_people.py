@@ -9,11 +9,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from registry.models import Certificate, CreditCategory, CreditEntry, Notification, StudentProfile
+from registry.models import Certificate, CreditCategory, CreditEntry, StudentProfile
 from registry.services import registrations as service
 from registry.services.registrations import event_record_sync
 from registry.tests.api import assert_problem, jwt_client, people
-from registry.tests.factories import UserFactory, make_event
+from registry.tests.factories import NoticeFactory, UserFactory, make_event
 
 pytestmark = pytest.mark.django_db
 
@@ -116,9 +116,10 @@ def test_whose_credits_is_one_whole_number(people, query):
 
 def test_notifications_list_mark_read_and_mark_all():
     me, other = UserFactory(), UserFactory()
-    first = Notification.objects.create(user=me, title="Booked")
-    Notification.objects.create(user=me, title="Approved")
-    theirs = Notification.objects.create(user=other, title="Not yours")
+    first = NoticeFactory(recipient=me, subject="Booked")
+    NoticeFactory(recipient=me, subject="Approved", kind="certificate", template="certificate_issued")
+    theirs = NoticeFactory(recipient=other, subject="Not yours")
+    NoticeFactory(recipient=me, channel="email", address=me.email, subject="An email is not a notice")
     client = jwt_client(me)
 
     unread = client.get("/api/v1/notifications?unread=true").json()
@@ -126,6 +127,7 @@ def test_notifications_list_mark_read_and_mark_all():
     all_read = client.post("/api/v1/notifications/read-all").json()
 
     assert unread["count"] == 2 and read["read_at"] is not None
+    assert {row["kind"] for row in unread["results"]} == {"booking_decided", "certificate"}
     assert all_read == {"marked": 1}
     assert client.get("/api/v1/notifications?unread=true").json()["count"] == 0
     assert_problem(client.post(f"/api/v1/notifications/{theirs.pk}/read"), 404)

@@ -21,10 +21,10 @@ from registry.models import (
     CertificateTemplate,
     EventRecord,
     Membership,
+    Message,
     Role,
-    SentEmail,
 )
-from registry.services import DomainError, NotAllowed, registrations
+from registry.services import DomainError, NotAllowed, messages, registrations
 from registry.services import certificates as service
 from registry.tests.factories import OrganizationFactory, StaffFactory, UserFactory, make_event
 
@@ -54,6 +54,7 @@ def attended_event(people: int, **event_settings):
         registered.append(registration)
     now = timezone.now()
     EventRecord.objects.filter(page_id=event.pk).update(starts_at=now - timedelta(hours=4), ends_at=now)
+    messages.messages_send_due(now=now + messages.LOST_AFTER)  # their confirmations went out
     mail.outbox.clear()
     return event, registered
 
@@ -74,6 +75,10 @@ def kill_the_worker_after(monkeypatch, stored: int) -> None:
 def later(batch, seconds: float):
     """A moment relative to when the batch's lease lapses."""
     return batch.lease_expires_at + timedelta(seconds=seconds)
+
+
+def certificate_emails_sent():
+    return Message.objects.filter(template="certificate_issued", channel="email", status="sent")
 
 
 def emailed() -> list[str]:
@@ -119,14 +124,14 @@ def test_the_sweep_sends_every_certificate_email_a_dead_worker_lost_and_never_on
     assert emailed() == [people[3].email]
 
     issued = Certificate.objects.order_by("issued_at").values_list("issued_at", flat=True)
-    soon = issued.first() + service.UNSENT_EMAIL_AFTER - timedelta(seconds=1)
-    assert service.certificate_emails_send_due(now=soon) == 0, "the tasks queued with them go first"
-    due = issued.last() + service.UNSENT_EMAIL_AFTER + timedelta(seconds=1)
-    assert service.certificate_emails_send_due(now=due) == 3
-    assert service.certificate_emails_send_due(now=due) == 0
+    soon = issued.first() + messages.LOST_AFTER - timedelta(seconds=1)
+    assert messages.messages_send_due(now=soon) == 0, "the tasks queued with them go first"
+    due = issued.last() + messages.LOST_AFTER + timedelta(seconds=1)
+    assert messages.messages_send_due(now=due) == 3
+    assert messages.messages_send_due(now=due) == 0
 
     assert emailed() == sorted(r.email for r in people)
-    assert SentEmail.objects.filter(kind="certificate_issued").count() == 4
+    assert certificate_emails_sent().count() == 4
 
 
 def test_a_certificate_revoked_before_its_email_went_out_is_never_emailed(django_capture_on_commit_callbacks):
@@ -138,13 +143,14 @@ def test_a_certificate_revoked_before_its_email_went_out_is_never_emailed(django
 
     for send in queued_emails:
         send()
-    service.certificate_emails_send_due(now=timezone.now() + timedelta(hours=1))
+    messages.messages_send_due(now=timezone.now() + timedelta(hours=1))
 
     assert emailed() == [keeps.email]
-    assert not SentEmail.objects.filter(registration=loses, kind="certificate_issued").exists()
+    assert not certificate_emails_sent().filter(registration=loses).exists()
+    assert Message.objects.get(registration=loses, channel="email", template="certificate_issued").status == "withdrawn"
 
 
-def test_a_send_that_fails_leaves_no_record_and_one_refused_address_does_not_hold_up_the_rest(
+def test_a_refused_send_is_logged_with_the_servers_answer_retried_and_does_not_hold_up_the_rest(
     django_capture_on_commit_callbacks, monkeypatch
 ):
     event, (refused, accepted) = attended_event(2)
@@ -161,11 +167,12 @@ def test_a_send_that_fails_leaves_no_record_and_one_refused_address_does_not_hol
     monkeypatch.setattr(EmailMultiAlternatives, "send", mail_server)
     due = timezone.now() + timedelta(hours=1)
 
-    assert service.certificate_emails_send_due(now=due) == 1
+    assert messages.messages_send_due(now=due) == 1
     assert emailed() == [accepted.email]
-    assert not SentEmail.objects.filter(registration=refused, kind="certificate_issued").exists()
+    refusal = Message.objects.get(registration=refused, channel="email", template="certificate_issued")
+    assert (refusal.status, refusal.attempts) == ("failed", 1) and "No such mailbox" in refusal.error
     monkeypatch.setattr(EmailMultiAlternatives, "send", send)
-    assert service.certificate_emails_send_due(now=due) == 1
+    assert messages.messages_send_due(now=due) == 1
     assert emailed() == sorted([accepted.email, refused.email])
 
 
@@ -283,7 +290,7 @@ def test_of_workers_handed_the_same_batch_at_once_exactly_one_runs_it(monkeypatc
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.total) == ("done", 4, 4)
     assert Certificate.objects.count() == 4
-    assert SentEmail.objects.filter(kind="certificate_issued").count() == 4
+    assert certificate_emails_sent().count() == 4
     assert len(mail.outbox) == len(people)
 
 

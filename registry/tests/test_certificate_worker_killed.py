@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from registry import certificates as rendering
 from registry import tasks
-from registry.models import Attendance, Certificate, CertificateBatch, CertificateTemplate, EventRecord, SentEmail
+from registry.models import Attendance, Certificate, CertificateBatch, CertificateTemplate, EventRecord, Message
 from registry.services import certificates as service
-from registry.services import registrations
+from registry.services import messages, registrations
 from registry.tests.factories import StaffFactory, UserFactory, make_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
@@ -153,8 +153,8 @@ def test_a_worker_killed_mid_batch_takes_its_render_processes_along_and_the_batc
     batch.refresh_from_db()
     assert (batch.status, batch.done, batch.total) == ("running", 4, 12)
     assert Certificate.objects.filter(batch=batch).count() == 5
-    certificate_emails = SentEmail.objects.filter(kind="certificate_issued")
-    emailed_by_the_worker = set(certificate_emails.values_list("registration__email", flat=True))
+    certificate_emails = Message.objects.filter(template="certificate_issued", channel="email", status="sent")
+    emailed_by_the_worker = set(certificate_emails.values_list("address", flat=True))
     assert emailed_by_the_worker == {registration.email for registration in people[:4]}
 
     lease_lapses = batch.lease_expires_at
@@ -174,9 +174,9 @@ def test_a_worker_killed_mid_batch_takes_its_render_processes_along_and_the_batc
     assert sorted(message.to[0] for message in mail.outbox) == sorted(r.email for r in people[5:])
 
     mail.outbox.clear()
-    with time_machine.travel(lease_lapses + service.UNSENT_EMAIL_AFTER + timedelta(minutes=1), tick=False):
-        assert service.certificate_emails_send_due() == 1
-        assert service.certificate_emails_send_due() == 0
+    with time_machine.travel(lease_lapses + messages.LOST_AFTER + timedelta(minutes=1), tick=False):
+        assert messages.messages_send_due() == 1
+        assert messages.messages_send_due() == 0
     assert [message.to for message in mail.outbox] == [[people[4].email]], "the email lost in flight, once"
     assert certificate_emails.count() == 12
     assert not CertificateBatch.objects.filter(status__in=["queued", "running"]).exists()

@@ -19,7 +19,8 @@ from registry.tests.api import assert_problem
 from registry.tests.factories import PASSWORD, UserFactory
 
 # The policy's counters live in the cache: one of the test's own, whose expiry follows the travelling clock.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_cache")]
+# Real commits: an owner's alert is queued in the message log and sent once its transaction commits.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_cache")]
 
 THRESHOLD = settings.LOGIN_SPREAD_ADDRESSES
 HOME = "192.0.2.10"

@@ -12,7 +12,8 @@ from django.core.mail import get_connection
 from django.utils import timezone
 
 from registry import emails, tasks
-from registry.models import Registration, SentEmail
+from registry.models import Message, MessageKind, Registration
+from registry.services import messages
 from registry.services import registrations as service
 from registry.tests.factories import UserFactory, make_event
 
@@ -74,41 +75,53 @@ def test_an_email_kind_is_sent_once_however_often_the_task_runs(django_capture_o
     person = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         registration = service.registration_create(page=event, email=person.email, full_name="P", user=person)
+    [email] = registration.messages.filter(channel=Message.Channel.EMAIL, template="confirmed")
 
+    with django_capture_on_commit_callbacks(execute=True):
+        assert messages.tell_registrant(registration=registration, template="confirmed") == []
     for _ in range(3):
-        tasks.send_registration_email.call_local(registration.pk, "confirmed")
+        assert tasks.send_message.call_local(email.pk) is False
 
     assert len(mails_to(person.email)) == 1
-    assert SentEmail.objects.filter(registration=registration, kind="confirmed").count() == 1
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Message.Status.SENT, 1)
+    assert registration.messages.filter(channel=Message.Channel.EMAIL, template="confirmed").count() == 1
 
 
-def test_a_failed_send_leaves_no_record_so_a_retry_sends_it(monkeypatch):
+def test_a_failed_send_is_recorded_and_the_sweep_sends_it_again(monkeypatch):
     event = make_event()
     person = UserFactory()
     registration = service.registration_create(page=event, email=person.email, full_name="P", user=person)
+    [email] = registration.messages.filter(channel=Message.Channel.EMAIL, template="confirmed")
 
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
-    with pytest.raises(ConnectionRefusedError):
-        emails.send_once(registration, "confirmed")
+    assert messages.message_send(message_id=email.pk) is False
     monkeypatch.undo()
 
-    assert not SentEmail.objects.filter(registration=registration).exists()
-    assert emails.send_once(registration, "confirmed") is True
+    email.refresh_from_db()
+    assert (email.status, email.error, email.sent_at) == (Message.Status.FAILED, "smtp down", None)
+    assert mails_to(person.email) == []
+    assert messages.messages_send_due(now=email.created_at + timedelta(minutes=9)) == 0, "not retried at once"
+    assert messages.messages_send_due(now=email.created_at + timedelta(minutes=11)) == 1
+    assert messages.messages_send_due(now=email.created_at + timedelta(minutes=11)) == 0
     assert len(mails_to(person.email)) == 1
+    email.refresh_from_db()
+    assert (email.status, email.error, email.attempts) == (Message.Status.SENT, "", 2)
 
 
-def test_reminders_go_out_24h_and_1h_before_once_each_and_respect_preferences():
+def test_reminders_go_out_24h_and_1h_before_once_each_and_respect_preferences(django_capture_on_commit_callbacks):
     start = timezone.now() + timedelta(days=3)
     event = make_event(title="Hackathon", starts_at=start, ends_at=start + timedelta(hours=8))
-    keen, quiet = UserFactory(), UserFactory(wants_reminders=False)
+    keen, quiet = UserFactory(), UserFactory()
+    messages.preferences_set(actor=quiet, user=quiet, choices={MessageKind.REMINDER: (False, False)})
     for person in (keen, quiet):
         service.registration_create(page=event, email=person.email, full_name="P", user=person)
     mail.outbox.clear()
 
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
         patch.setattr(timezone, "now", lambda: start - timedelta(hours=23))
         tasks.send_due_reminders_and_follow_ups.call_local()
         tasks.send_due_reminders_and_follow_ups.call_local()
@@ -118,16 +131,17 @@ def test_reminders_go_out_24h_and_1h_before_once_each_and_respect_preferences():
     subjects = [message.subject for message in mails_to(keen.email)]
     assert subjects == ["Reminder: Hackathon starts tomorrow", "Reminder: Hackathon starts in 1 hour"]
     assert mails_to(quiet.email) == []
+    assert not Message.objects.filter(recipient=quiet, kind=MessageKind.REMINDER).exists(), "nor in the app"
 
 
-def test_a_follow_up_goes_out_an_hour_after_the_end_once():
+def test_a_follow_up_goes_out_an_hour_after_the_end_once(django_capture_on_commit_callbacks):
     start = timezone.now() + timedelta(hours=2)
     event = make_event(title="Workshop", starts_at=start, ends_at=start + timedelta(hours=2))
     person = UserFactory()
     service.registration_create(page=event, email=person.email, full_name="P", user=person)
     mail.outbox.clear()
 
-    with pytest.MonkeyPatch.context() as patch:
+    with pytest.MonkeyPatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
         patch.setattr(timezone, "now", lambda: start + timedelta(hours=2, minutes=30))
         tasks.send_due_reminders_and_follow_ups.call_local()
         patch.setattr(timezone, "now", lambda: start + timedelta(hours=3, minutes=5))

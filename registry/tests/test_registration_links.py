@@ -132,7 +132,7 @@ def test_profile_shows_the_roles_fields_and_saves_preferences(client):
             "profile-first_name": "Ada",
             "profile-last_name": "L",
             "profile-phone": "",
-            "profile-wants_follow_ups": "on",
+            "notify-follow_up-email": "on",
             "student-usn": "1CS20001",
             "student-semester": "13",
         },
@@ -146,11 +146,15 @@ def test_profile_shows_the_roles_fields_and_saves_preferences(client):
             "profile-first_name": "Ada",
             "profile-last_name": "L",
             "profile-phone": "",
-            "profile-wants_follow_ups": "on",
+            "notify-follow_up-email": "on",
+            "notify-reminder-in_app": "on",
             "student-usn": "1CS20001",
             "student-semester": "5",
         },
     )
     person.refresh_from_db()
-    assert person.wants_reminders is False and person.wants_follow_ups is True
+    choices = {p.kind: (p.email, p.in_app) for p in person.notification_preferences.all()}
+    assert choices["follow_up"] == (True, False) and choices["reminder"] == (False, True)
+    assert choices["certificate"] == (False, False)
+    assert "registration" not in choices  # service mail is not a choice
     assert person.student_profile.usn == "1CS20001"

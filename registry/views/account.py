@@ -1,32 +1,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 
 from .. import selectors
-from ..forms import MentorProfileForm, ProfileForm, StudentProfileForm
+from ..forms import MentorProfileForm, NotificationChoicesForm, ProfileForm, StudentProfileForm
 from ..models import MentorProfile, Role, StudentProfile
+from ..services import messages as message_services
 from ..services import people
 
 
 @login_required
 def profile(request):
-    """The person's details, their role's fields, and which optional emails they want."""
+    """The person's details, their role's fields, and which optional messages they want, and how."""
     user = request.user
     roles = user.roles
     forms = {"profile": ProfileForm(request.POST or None, instance=user, prefix="profile")}
+    choices = NotificationChoicesForm(request.POST or None, user=user, prefix="notify")
     if Role.ATTENDEE in roles or hasattr(user, "student_profile"):
         student = getattr(user, "student_profile", None) or StudentProfile(user=user)
         forms["student"] = StudentProfileForm(request.POST or None, instance=student, prefix="student")
     if Role.MENTOR in roles or hasattr(user, "mentor_profile"):
         mentor = getattr(user, "mentor_profile", None) or MentorProfile(user=user)
         forms["mentor"] = MentorProfileForm(request.POST or None, instance=mentor, prefix="mentor")
-    if request.method == "POST" and all(form.is_valid() for form in forms.values()):
+    if request.method == "POST" and all(form.is_valid() for form in [*forms.values(), choices]):
         records = [form.save(commit=False) for form in forms.values()]
-        people.profile_update(actor=request.user, user=user, records=records)
+        with transaction.atomic():
+            people.profile_update(actor=request.user, user=user, records=records)
+            message_services.preferences_set(actor=request.user, user=user, choices=choices.choices())
         messages.success(request, "Your profile has been saved.")
         return redirect("account_profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "registry/profile.html", {"forms": forms}, status=status)
+    return render(request, "registry/profile.html", {"forms": forms, "choices": choices}, status=status)
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
-from .. import qr, selectors, tokens
+from .. import calendars, qr, selectors, tokens
 from ..forms import RegistrationForm
 from ..models import AttendanceMode, Registration
 from ..security import client_address
@@ -156,6 +156,8 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         is_past = record is None or record.ends_at < now
         if not is_past and registration.status == "confirmed":
             registration.ticket_qr = qr.svg_data_uri(checkin_token(registration), box_size=6)
+            registration.meeting_link = selectors.meeting_link(registration)
+        registration.calendar_url = calendars.calendar_url(registration)
         (past if is_past else upcoming).append(registration)
     past.reverse()
     return render(request, "registry/my_registrations.html", {"upcoming": upcoming, "past": past})
@@ -174,3 +176,18 @@ def resend_confirmation(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, "We've sent the confirmation link again.")
     return redirect("my_registrations")
+
+
+def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The registrant's own calendar file, from the signed link in their emails or on My registrations."""
+    try:
+        registration, _ = _registration_from_link(token, "calendar", max_age=None)
+    except tokens.LinkError as exc:
+        return render(request, "registry/link_problem.html", {"problem": str(exc)}, status=400)
+    if registration is None:
+        return render(
+            request, "registry/link_problem.html", {"problem": "We could not find this registration."}, status=404
+        )
+    response = HttpResponse(calendars.registrant_calendar(registration), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{registration.code}.ics"'
+    return response

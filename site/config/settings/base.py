@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "registry.context_processors.notifications",
             ],
         },
     },
@@ -440,6 +441,8 @@ SPECTACULAR_SETTINGS = {
         "BookingStatusEnum": "approvals.models.BookingStatus",
         "AttendanceModeEnum": "registry.models.AttendanceMode",
         "EventStatusEnum": "cms.models.pages.EventStatus",
+        "MessageKindEnum": "registry.models.MessageKind",
+        "EventKindEnum": "cms.models.pages.EventKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

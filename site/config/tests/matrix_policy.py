@@ -35,6 +35,7 @@ MODELS = {
     "registry.venue": dict(access=(NO, SEE, SEE, EDIT), adds=("staff_admin",), imports=("staff_admin",)),
     "registry.eventrecord": dict(access=(NO, SEE, OTHERS, SEE), history="scoped log"),
     "registry.registration": dict(access=(NO, EDIT, OTHERS, EDIT)),
+    "registry.message": dict(access=(NO, SEE, OTHERS, SEE), history="scoped log"),
     "approvals.hallbooking": dict(access=(NO, SEE, OTHERS, SEE), imports=("staff_admin",)),
     "approvals.bookingseries": dict(access=(NO, SEE, OTHERS, SEE)),
     "axes.accessattempt": dict(access=(NO, NO, NO, SEE), deletes=("staff_admin",), history="log"),
