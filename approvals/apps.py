@@ -12,6 +12,7 @@ class ApprovalsConfig(AppConfig):
         from registry import emails as registry_emails
         from registry.models import Role
         from registry.roles import grant
+        from registry.signals import event_cancelled
 
         from . import emails, handlers, inbox
 
@@ -26,6 +27,7 @@ class ApprovalsConfig(AppConfig):
         page_published.connect(handlers.event_page_published, dispatch_uid="approvals_event_published")
         page_unpublished.connect(handlers.event_page_unpublished, dispatch_uid="approvals_event_unpublished")
         pre_delete.connect(handlers.event_page_deleted, dispatch_uid="approvals_event_deleted")
+        event_cancelled.connect(handlers.event_cancelled, dispatch_uid="approvals_event_cancelled")
         registry_emails.register_renderer("booking", emails.render_booking)
         registry_emails.register_renderer("series", emails.render_series)
         inbox.register(inbox.hall_booking_source)

@@ -35,6 +35,11 @@ def event_page_unpublished(sender, instance, **kwargs) -> None:
         services.event_bookings_release(page=instance, actor=None, reason="The event page was unpublished.")
 
 
+def event_cancelled(sender, record, actor, reason: str, **kwargs) -> None:
+    """A cancelled event gives its halls back, in the cancelling transaction."""
+    services.event_bookings_release(page=record.page, actor=actor, reason=reason or "The event was cancelled.")
+
+
 def event_page_deleted(sender, instance, **kwargs) -> None:
     if _is_event_page(instance) and instance.pk:
         services.event_bookings_release(page=instance, actor=None, reason="The event page was deleted.")

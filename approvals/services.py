@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from registry.actors import person
-from registry.models import Organization, User, Venue
+from registry.models import EventRecord, Organization, User, Venue
 from registry.selectors import managed_organization_ids
 from registry.services import DomainError, NotAllowed
 
@@ -467,7 +467,7 @@ def series_request(
 
 def _event_parts(page) -> dict[str, tuple[Venue, datetime, datetime, str]]:
     """What a published event page needs: its hall for its times, and each session's own room."""
-    if getattr(page, "is_cancelled", False) or not getattr(page, "venue", None):
+    if not getattr(page, "venue", None) or EventRecord.objects.filter(page_id=page.pk, is_cancelled=True).exists():
         return {}
     if not (page.starts_at and page.ends_at and page.ends_at > page.starts_at):
         return {}
@@ -535,7 +535,7 @@ def event_bookings_sync(*, page, actor: User) -> list[HallBooking]:
 
 @transaction.atomic
 def event_bookings_release(*, page, actor: User | None, reason: str) -> int:
-    """Release every future booking of an event page (unpublished or deleted)."""
+    """Release every future booking of an event page (unpublished, deleted or cancelled)."""
     bookings = HallBooking.objects.select_for_update().filter(
         page_id=page.pk, status__in=ACTIVE_STATUSES, starts_at__gt=timezone.now()
     )

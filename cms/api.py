@@ -23,12 +23,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from registry import selectors as registry_selectors
-from registry.api.common import StrictBooleanField, StrictCharField
+from registry.api.common import IsVerifiedStaff, StrictBooleanField, StrictCharField
 from registry.api.registrations import REGISTRATION_EXAMPLES, RegistrationSerializer
 from registry.forms import json_safe_answers
 from registry.models import AttendanceMode
 from registry.security import client_address
 from registry.services import registrations as registration_service
+from registry.services.events import event_cancel
 
 from . import selectors
 from .forms import EventFilterForm, When
@@ -71,6 +72,7 @@ class VenueRefSerializer(serializers.Serializer):
 class EventSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=EventStatus.choices)
+    is_cancelled = serializers.BooleanField(read_only=True)
     organization = NamedRefSerializer(allow_null=True)
     venue = VenueRefSerializer(allow_null=True)
     credit_category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -321,13 +323,16 @@ class EventDetail(generics.GenericAPIView):
         tags=["events"],
     )
     def get(self, request: Request, page_id: int) -> Response:
-        page = _public_event(page_id)
-        detail = selectors.event_detail(page)
-        page.seats_left = detail["seats_left"]
-        context = {**self.get_serializer_context(), "detail": detail}
-        data = EventDetailSerializer(page, context=context).data
-        data["speakers"] = SpeakerRefSerializer(detail["speakers"], many=True).data
-        return Response(data)
+        return Response(_event_detail_data(page_id, self.get_serializer_context()))
+
+
+def _event_detail_data(page_id: int, context: dict) -> dict:
+    page = _public_event(page_id)
+    detail = selectors.event_detail(page)
+    page.seats_left = detail["seats_left"]
+    data = EventDetailSerializer(page, context={**context, "detail": detail}).data
+    data["speakers"] = SpeakerRefSerializer(detail["speakers"], many=True).data
+    return data
 
 
 @extend_schema_field({"type": "boolean", "enum": [True]})
@@ -498,3 +503,40 @@ class PartnerDetail(generics.RetrieveAPIView):
 
     def get_queryset(self) -> QuerySet:
         return selectors.public_partners()
+
+
+class CancelEventSerializer(serializers.Serializer):
+    reason = StrictCharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Told to everyone registered."
+    )
+
+
+class CancelEvent(generics.GenericAPIView):
+    permission_classes = [IsVerifiedStaff]
+    serializer_class = CancelEventSerializer
+
+    @extend_schema(
+        summary="Cancel an event (its organizers and staff admins)",
+        description=(
+            "For good: everyone registered or waiting is told once, held seats and waitlist offers end, its halls "
+            "are released, and no reminders, certificates or credits follow. Publishing the page again leaves it "
+            "cancelled. 403 for anyone who does not run the event; 409 if it is already cancelled or over."
+        ),
+        responses={200: EventDetailSerializer},
+        examples=[
+            OpenApiExample("With a reason", value={"reason": "The speaker is ill."}, request_only=True),
+            OpenApiExample(
+                "Cancelled",
+                value={**EVENT_DETAIL, "status": "cancelled", "is_cancelled": True},
+                response_only=True,
+                status_codes=["200"],
+            ),
+        ],
+        tags=["events"],
+    )
+    def post(self, request: Request, page_id: int) -> Response:
+        page = get_object_or_404(EventPage.objects.live(), pk=page_id)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        event_cancel(page_id=page.pk, actor=request.user, reason=serializer.validated_data["reason"])
+        return Response(_event_detail_data(page.pk, self.get_serializer_context()))

@@ -14,7 +14,9 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
+from registry.actors import SYSTEM
 from registry.models import CreditCategory, Organization, Venue
+from registry.services.events import event_cancel
 
 from .models import (
     EventIndexPage,
@@ -329,7 +331,6 @@ def _events(index: EventIndexPage, speakers: list[Speaker], partners: list[Partn
             credit_category=category,
             credit_points=(2 + number % 4) if category else 0,
             featured=number % 8 == 3 and offset > 0,
-            is_cancelled=number == 28,
             search_description=summary,
         )
         chosen = [speakers[(number + k) % len(speakers)] for k in range(1 + number % 3)]
@@ -338,6 +339,8 @@ def _events(index: EventIndexPage, speakers: list[Speaker], partners: list[Partn
         page.sessions = _sessions(kind, starts_at, venue, chosen)
         index.add_child(instance=page)
         _publish(page)
+        if number == 28:
+            event_cancel(page_id=page.pk, actor=SYSTEM, reason="The speakers could not travel.")
 
 
 def _site_settings(site: Site, events: EventIndexPage, about: Page, contact: Page, privacy: Page) -> None:

@@ -33,7 +33,9 @@ CROWD = 24
 def _bookable(events, size: int) -> EventPage | None:
     """The latest event that can seat the whole demo crowd without approval."""
     seats = Q(capacity__isnull=True) | Q(capacity__gte=size)
-    return events.filter(seats, is_cancelled=False, requires_approval=False).order_by("-starts_at").first()
+    return (
+        events.filter(seats, event_record__is_cancelled=False, requires_approval=False).order_by("-starts_at").first()
+    )
 
 
 def _crowd_registers(page: EventPage, *, when) -> list[Registration]:

@@ -119,7 +119,7 @@ def events_matching(
     elif mode == AttendanceMode.ON_SITE:
         events = events.filter(online_url="")
     if seats_left:
-        events = events.filter(is_cancelled=False).filter(Q(seats_left__isnull=True) | Q(seats_left__gt=0))
+        events = events.filter(record_cancelled=False).filter(Q(seats_left__isnull=True) | Q(seats_left__gt=0))
     return events
 
 
@@ -134,7 +134,7 @@ def home_sections(now: datetime | None = None) -> dict:
     today = timezone.localdate(now)
     week_start = _day_start(today - timedelta(days=today.weekday()))
     events = for_cards(with_seats_left(public_events())).order_by("starts_at", "pk")
-    upcoming = events.filter(ends_at__gte=now, is_cancelled=False)
+    upcoming = events.filter(ends_at__gte=now, record_cancelled=False)
     this_week = events.filter(starts_at__lt=week_start + timedelta(days=7), ends_at__gte=week_start)
     return {
         "featured_events": list(upcoming.filter(featured=True)[:3]),

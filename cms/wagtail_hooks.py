@@ -1,10 +1,16 @@
-"""Speakers and partners in the Wagtail admin: listing, filters, search, export."""
+"""Speakers and partners in the Wagtail admin (listing, filters, search, export), and cancelling an event."""
 
+from django.urls import path
+from wagtail import hooks
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Partner, Speaker
+from registry.selectors import event_record, manages_event
+
+from .admin_views import EventCancelView
+from .models import EventPage, Partner, Speaker
 
 
 class SpeakerViewSet(SnippetViewSet):
@@ -37,3 +43,30 @@ class PeopleAndPartnersGroup(SnippetViewSetGroup):
 
 
 register_snippet(PeopleAndPartnersGroup)
+
+
+class CancelEventButton(PageMenuItem):
+    """Shown on a published event's editor to those who run it, until it is cancelled."""
+
+    label = "Cancel event"
+    icon_name = "cross"
+    url_name = "cms_event_cancel"
+
+    def is_shown(self, user) -> bool:
+        page = self.page
+        if page.specific_class is not EventPage or not page.live:
+            return False
+        if not (user.has_perm("registry.cancel_event") and manages_event(user, page.pk)):
+            return False
+        record = event_record(page.pk)
+        return record is not None and not record.is_cancelled
+
+
+@hooks.register("register_page_header_buttons")
+def event_header_buttons(page, user, view_name, next_url=None):
+    yield CancelEventButton(page=page, priority=55)
+
+
+@hooks.register("register_admin_urls")
+def event_admin_urls():
+    return [path("events/<int:page_id>/cancel/", EventCancelView.as_view(), name="cms_event_cancel")]

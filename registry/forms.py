@@ -15,6 +15,7 @@ from .models import (
     StudentProfile,
     User,
 )
+from .selectors.organizer import UPCOMING, WHEN_CHOICES
 
 FORM_STARTED_SALT = "registry.registration-form-started"
 
@@ -157,3 +158,15 @@ class MentorProfileForm(forms.ModelForm):
     class Meta:
         model = MentorProfile
         fields = ["employee_id", "department", "designation", "qualifications"]
+
+
+class MyEventsFilterForm(forms.Form):
+    """The "My events" page's filters, from the query string; anything unreadable leaves the default."""
+
+    when = forms.ChoiceField(label="Show", choices=WHEN_CHOICES, required=False)
+    q = forms.CharField(label="Search by title", max_length=200, required=False, strip=True)
+
+    def filters(self) -> dict[str, str]:
+        """What the selector takes: only the fields that were read correctly, the rest left at their default."""
+        cleaned = self.cleaned_data if self.is_valid() else getattr(self, "cleaned_data", {})
+        return {"when": cleaned.get("when") or UPCOMING, "q": cleaned.get("q") or ""}

@@ -7,7 +7,8 @@ from wagtail.models import Page
 
 from approvals.models import BookingStatus, HallBooking
 from approvals.tests.factories import HallBookingFactory, organizer_of
-from registry.tests.factories import VenueFactory
+from registry.services.events import event_cancel
+from registry.tests.factories import StaffFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,19 +59,22 @@ def test_cancelling_unpublishing_or_deleting_an_event_releases_its_hall():
     booking = HallBooking.objects.get(page=page)
 
     page.refresh_from_db()
-    page.is_cancelled = True
-    publish(page, editor)
-    assert HallBooking.objects.get(pk=booking.pk).status == BookingStatus.CANCELLED
+    event_cancel(page_id=page.pk, actor=StaffFactory(is_superuser=True), reason="Exams moved.")
+    released = HallBooking.objects.get(pk=booking.pk)
+    assert (released.status, released.reason) == (BookingStatus.CANCELLED, "Exams moved.")
 
-    page.is_cancelled = False
     publish(page, editor)
-    again = HallBooking.objects.get(page=page, status=BookingStatus.APPROVED)
-    page.unpublish()
+    assert not HallBooking.objects.filter(page=page, status=BookingStatus.APPROVED).exists(), "still cancelled"
+
+    other = publish(cms_factories.event(live=False, venue=VenueFactory()), editor)
+    again = HallBooking.objects.get(page=other, status=BookingStatus.APPROVED)
+    other.refresh_from_db()
+    other.unpublish()
     assert HallBooking.objects.get(pk=again.pk).status == BookingStatus.CANCELLED
 
-    publish(page, editor)
-    last = HallBooking.objects.get(page=page, status=BookingStatus.APPROVED)
-    Page.objects.get(pk=page.pk).specific.delete()
+    publish(other, editor)
+    last = HallBooking.objects.get(page=other, status=BookingStatus.APPROVED)
+    Page.objects.get(pk=other.pk).specific.delete()
     last.refresh_from_db()
     assert (last.status, last.page_id) == (BookingStatus.CANCELLED, None)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from approvals import emails, services
 from approvals.models import BookingStatus, HallBooking
 from approvals.tests.factories import HallBookingFactory, organizer_of, soon
-from registry.models import Membership, Message
+from registry.models import EventRecord, Membership, Message
 from registry.services import DomainError
 from registry.tests.factories import MembershipFactory, OrganizationFactory, UserFactory, VenueFactory
 
@@ -413,7 +413,6 @@ class EventStandIn:
         self.pk, self.title = page.pk, page.title
         self.venue, self.starts_at, self.ends_at = venue, starts_at, ends_at
         self.sessions, self.organization, self.capacity = Sessions(sessions), organization, capacity
-        self.is_cancelled = False
 
 
 class SessionStandIn:
@@ -474,7 +473,9 @@ def test_an_event_books_its_hall_and_its_sessions_rooms_moves_them_and_releases_
     assert moved.history.count() >= 2
     assert HallBooking.objects.get(pk=bookings["session:1"].pk).status == BookingStatus.CANCELLED
 
-    event.is_cancelled = True
+    EventRecord.objects.create(
+        page=page, title=page.title, starts_at=event.starts_at, ends_at=event.ends_at, is_cancelled=True
+    )
     services.event_bookings_sync(page=event, actor=organizer)
     assert not HallBooking.objects.filter(page_id=page.pk, status__in=["requested", "approved"]).exists()
 

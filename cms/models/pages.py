@@ -255,7 +255,6 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
         FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], heading="When"),
         MultiFieldPanel([FieldPanel("venue"), FieldPanel("online_url")], heading="Where"),
         InlinePanel("sessions", heading="Sessions", label="Session"),
-        FieldPanel("is_cancelled"),
     ]
     people_panels = [
         FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
@@ -313,8 +312,18 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
             raise ValidationError(errors)
 
     @property
+    def is_cancelled(self) -> bool:
+        """Registry's record says (an organizer's explicit action); listings annotate it as `record_cancelled`."""
+        if "record_cancelled" in self.__dict__:
+            return self.record_cancelled
+        if "_cancelled" not in self.__dict__:
+            record = registration_selectors.event_record(self.pk) if self.pk else None
+            self._cancelled = bool(record and record.is_cancelled)
+        return self._cancelled
+
+    @property
     def status(self) -> str:
-        """Cancelled is an editor's decision; the rest follows from the clock."""
+        """Cancelled is the organizers' decision; the rest follows from the clock."""
         if self.is_cancelled:
             return EventStatus.CANCELLED
         now = timezone.now()

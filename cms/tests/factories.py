@@ -11,6 +11,8 @@ from wagtail.models import Site
 
 from cms.models import EventIndexPage, EventKind, EventPage, EventSession, HomePage, Partner, Speaker, StandardPage
 from registry import otp
+from registry.actors import SYSTEM
+from registry.services.events import event_cancel
 from registry.tests.factories import UserFactory, page_tree_root
 
 _counter = iter(range(1, 1_000_000))
@@ -72,9 +74,11 @@ def event(
     sessions: int = 0,
     session_speakers=(),
     live: bool = True,
+    cancelled: bool = False,
     **fields,
 ) -> EventPage:
-    """A published event starting `starts_in` from now; `sessions` evenly split its time."""
+    """A published event starting `starts_in` from now; `sessions` evenly split its time; `cancelled` by its
+    organizers once published."""
     number = _n()
     starts_at = timezone.now().replace(second=0, microsecond=0) + starts_in
     page = EventPage(
@@ -100,6 +104,8 @@ def event(
     event_index().add_child(instance=page)
     if live:
         page.save_revision().publish()
+    if cancelled:
+        event_cancel(page_id=page.pk, actor=SYSTEM, reason="Rained out.")
     return page
 
 

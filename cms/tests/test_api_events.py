@@ -163,7 +163,7 @@ def test_a_guest_without_a_name_and_an_email_is_asked_to_sign_in_or_give_them(bo
 
 
 def test_closed_registration_is_a_409():
-    page = event("Cancelled", is_cancelled=True)
+    page = event("Cancelled", cancelled=True)
     assert_problem(register(APIClient(), page, full_name="A", email="a@example.org"), 409)
 
 

@@ -9,20 +9,22 @@ from django.utils import timezone
 
 from cms.models import EventPage, EventStatus, RegistrationQuestion
 from cms.tests import factories
+from registry.actors import SYSTEM
+from registry.services.events import event_cancel
 from registry.tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_status_follows_the_clock_and_cancelled_is_the_editors_call():
+def test_status_follows_the_clock_and_cancelled_is_the_organizers_call():
     event = factories.event(starts_in=timedelta(days=1), duration=timedelta(hours=2))
     assert event.status == EventStatus.SCHEDULED
     with time_machine.travel(event.starts_at + timedelta(minutes=30)):
         assert event.status == EventStatus.ONGOING
     with time_machine.travel(event.ends_at + timedelta(minutes=1)):
         assert event.status == EventStatus.COMPLETED
-    event.is_cancelled = True
-    assert event.status == EventStatus.CANCELLED
+    event_cancel(page_id=event.pk, actor=SYSTEM)
+    assert EventPage.objects.get(pk=event.pk).status == EventStatus.CANCELLED
 
 
 def test_visitor_sees_the_event_with_its_sessions_speakers_partners_and_seats(client):
@@ -50,7 +52,7 @@ def test_visitor_sees_the_event_with_its_sessions_speakers_partners_and_seats(cl
 
 
 def test_cancelled_event_says_so(client):
-    event = factories.event("Rained Out", is_cancelled=True)
+    event = factories.event("Rained Out", cancelled=True)
     page = client.get(event.url).content.decode()
     assert "has been cancelled" in page and "Cancelled" in page
 

@@ -50,7 +50,7 @@ def test_online_event_is_located_online_without_revealing_the_link(client):
 
 
 def test_cancelled_event_is_marked_cancelled(client):
-    event = factories.event(is_cancelled=True)
+    event = factories.event(cancelled=True)
     (main,) = parse(client.get(f"{event.url}event.ics"))
     assert str(main["STATUS"]) == "CANCELLED"
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import auth, certificates, checkin, credits, notifications, registrations
+from . import auth, certificates, checkin, credits, notifications, organizer, registrations
 
 urlpatterns = [
     path("auth/token", auth.TokenObtainView.as_view(), name="api_token"),
@@ -29,6 +29,7 @@ urlpatterns = [
     path("credits/entries", credits.Ledger.as_view(), name="api_credit_entries"),
     path("credits/pending", credits.Pending.as_view(), name="api_credit_pending"),
     path("credits/entries/<id:pk>/decide", credits.Decide.as_view(), name="api_credit_decide"),
+    path("organizer/events", organizer.OrganizerEvents.as_view(), name="api_organizer_events"),
     path("notifications", notifications.Notifications.as_view(), name="api_notifications"),
     path("notifications/read-all", notifications.MarkAllRead.as_view(), name="api_notifications_read_all"),
     path("notifications/<id:pk>/read", notifications.MarkRead.as_view(), name="api_notification_read"),

@@ -52,7 +52,6 @@ class RegistrableEvent(models.Model):
         help_text="Share of sessions a person must attend to earn the certificate and credits.",
     )
     issue_certificates_automatically = models.BooleanField(default=False)
-    is_cancelled = models.BooleanField("cancelled", default=False)
 
     class Meta:
         abstract = True
@@ -85,7 +84,8 @@ class EventRecord(models.Model):
 
     Synced from the page on publish, so registrations, reminders and sweeps
     need no join into page tables. `seats_taken` is the row every registration
-    updates atomically; it lives here, never on the page.
+    updates atomically; it lives here, never on the page. So does cancellation: an explicit action
+    (`services.events.event_cancel`) that no publish or revert of the page can undo.
     """
 
     page = models.OneToOneField("wagtailcore.Page", on_delete=models.CASCADE, related_name="event_record")
@@ -102,6 +102,11 @@ class EventRecord(models.Model):
     waitlist_enabled = models.BooleanField(default=True)
     requires_approval = models.BooleanField(default=False)
     is_cancelled = models.BooleanField(default=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        "registry.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancellation_reason = models.TextField(blank=True, help_text="Told to everyone registered or waiting.")
     organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     session_ids = models.JSONField(default=list, blank=True, help_text="The page's session ids, for attendance rules.")
     attendance_threshold = models.PositiveSmallIntegerField(default=75)
@@ -114,6 +119,7 @@ class EventRecord(models.Model):
     class Meta:
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["starts_at"]), models.Index(fields=["ends_at"])]
+        permissions = [("cancel_event", "Can cancel an event of their organizations")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(capacity__isnull=True) | models.Q(seats_taken__lte=models.F("capacity")),

@@ -5,6 +5,7 @@ Selectors never write. Scoping (whose data a person may see) is `scope`.
 
 from .attendance import checkin_progress, eligible_registrations
 from .credits import credit_balances, credit_entries_decidable_by
+from .organizer import EventStatus, organizer_events
 from .registrations import (
     event_record,
     follow_ups_due,
@@ -32,6 +33,7 @@ from .scope import (
 
 __all__ = [
     "MANAGING_ROLES",
+    "EventStatus",
     "checkin_progress",
     "credit_balances",
     "credit_entries_decidable_by",
@@ -43,6 +45,7 @@ __all__ = [
     "manages_event",
     "manages_organization",
     "meeting_link",
+    "organizer_events",
     "people_visible_to",
     "registration_closed_reason",
     "registration_counts",

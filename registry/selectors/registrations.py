@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -11,14 +11,18 @@ from .scope import scope_to_organizations
 
 
 def with_seats_left(events: QuerySet) -> QuerySet:
-    """Annotate a queryset of RegistrableEvent pages with `seats_taken` (from their records) and `seats_left`.
+    """Annotate a queryset of RegistrableEvent pages with `seats_taken` and `record_cancelled` (from their records)
+    and `seats_left`.
 
-    `seats_left` is NULL for events without a capacity (unlimited). One
-    subquery, so a listing of any length costs the same number of queries.
+    `seats_left` is NULL for events without a capacity (unlimited). Subqueries,
+    so a listing of any length costs the same number of queries.
     """
-    taken = EventRecord.objects.filter(page_id=OuterRef("pk")).values("seats_taken")[:1]
+    record = EventRecord.objects.filter(page_id=OuterRef("pk"))
     return events.annotate(
-        seats_taken=Coalesce(Subquery(taken, output_field=IntegerField()), Value(0)),
+        seats_taken=Coalesce(Subquery(record.values("seats_taken")[:1], output_field=IntegerField()), Value(0)),
+        record_cancelled=Coalesce(
+            Subquery(record.values("is_cancelled")[:1], output_field=BooleanField()), Value(False)
+        ),
     ).annotate(
         # Case, not Greatest alone: PostgreSQL's GREATEST skips NULLs, which would turn "unlimited" into 0.
         seats_left=Case(

@@ -113,7 +113,10 @@ def message_send(*, message_id: int) -> bool:
     from .. import emails
 
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(pk=message_id, status__in=[Status.QUEUED, Status.FAILED])
+        # Only the message's row is locked: PostgreSQL cannot lock the nullable side of the joins.
+        message = Message.objects.select_for_update(of=("self",)).filter(
+            pk=message_id, status__in=[Status.QUEUED, Status.FAILED]
+        )
         message = message.select_related("registration", "recipient").first()
         if message is None or message.channel != Channel.EMAIL:
             return False
@@ -275,13 +278,13 @@ def tell_registrants_event_changed(*, record, changes: list[str], change_key: st
     )
 
 
-def tell_registrants_event_cancelled(*, record) -> int:
-    """Everyone registered or waiting hears once that the event is cancelled."""
+def tell_registrants_event_cancelled(*, record, reason: str = "") -> int:
+    """Everyone registered or waiting hears once that the event is cancelled, and why when the organizers said."""
     return _tell_registrants(
         record=record,
         kind=MessageKind.EVENT_CANCELLED,
         template="notice:event_cancelled",
         subject=f"Cancelled: {record.title}",
-        body=f"{record.title} will not take place. We're sorry for the change of plans.",
+        body=f"{record.title} will not take place. {reason or 'We are sorry for the change of plans.'}",
         once_key=f"event-cancelled:{record.page_id}",
     )

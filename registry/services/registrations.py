@@ -91,7 +91,7 @@ def event_record_sync(*, page, actor=SYSTEM, change_key: str | None = None) -> E
     registrations (the capacity is clamped) and only stops new ones. Moving the
     event to another organization is checked against the actor. Registrants hear
     once per publish (`change_key`, the revision) that changes when, where or how
-    it happens, and once when it is cancelled.
+    it happens. Cancellation is not the page's to set (see `events.event_cancel`).
     """
     with transaction.atomic():
         record, created = EventRecord.objects.select_for_update().get_or_create(
@@ -103,8 +103,7 @@ def event_record_sync(*, page, actor=SYSTEM, change_key: str | None = None) -> E
                 actor=actor, current_organization_id=record.organization_id, organization_id=page.organization_id
             )
         grew = record.capacity is not None and (page.capacity is None or page.capacity > record.capacity)
-        changes = [] if created or page.is_cancelled else _what_changed(record, page)
-        cancelled_now = not created and page.is_cancelled and not record.is_cancelled
+        changes = [] if created or record.is_cancelled else _what_changed(record, page)
         record.title = page.title
         record.starts_at = page.starts_at
         record.ends_at = page.ends_at
@@ -116,7 +115,6 @@ def event_record_sync(*, page, actor=SYSTEM, change_key: str | None = None) -> E
         record.online_url = page.online_url
         record.waitlist_enabled = page.waitlist_enabled
         record.requires_approval = page.requires_approval
-        record.is_cancelled = page.is_cancelled
         record.organization_id = page.organization_id
         sessions = getattr(page, "sessions", None)
         record.session_ids = (
@@ -133,8 +131,6 @@ def event_record_sync(*, page, actor=SYSTEM, change_key: str | None = None) -> E
             messages.tell_registrants_event_changed(
                 record=record, changes=changes, change_key=change_key or timezone.now().isoformat()
             )
-        if cancelled_now:
-            messages.tell_registrants_event_cancelled(record=record)
     return record
 
 

@@ -105,10 +105,13 @@ def page_tree_root():
     return Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
 
 
-def make_event(*, published: bool = True, **settings) -> EventStandIn:
-    """A registrable event; `published` makes registry's record of it, as publishing the page does."""
+def make_event(*, published: bool = True, cancelled: bool = False, **settings) -> EventStandIn:
+    """A registrable event; `published` makes registry's record of it, as publishing the page does, and
+    `cancelled` has its organizers cancel it after that."""
     from wagtail.models import Page
 
+    from registry.actors import SYSTEM
+    from registry.services.events import event_cancel
     from registry.services.registrations import event_record_sync
 
     now = timezone.now()
@@ -125,7 +128,6 @@ def make_event(*, published: bool = True, **settings) -> EventStandIn:
         "registration_closes_at": None,
         "waitlist_enabled": True,
         "requires_approval": False,
-        "is_cancelled": False,
         "organization_id": None,
         "venue_id": None,
         "online_url": "",
@@ -138,6 +140,8 @@ def make_event(*, published: bool = True, **settings) -> EventStandIn:
     event = EventStandIn(**defaults)
     if published:
         event_record_sync(page=event)
+    if cancelled:
+        event_cancel(page_id=event.pk, actor=SYSTEM)
     return event
 
 

@@ -12,6 +12,7 @@ from approvals.tests.test_services import request as hall_request
 from cms.tests import factories as cms
 from registry.models import CreditCategory, CreditEntry, Message, MessageKind, Registration
 from registry.services import credits, messages, registrations
+from registry.services.events import event_cancel
 from registry.tests.factories import RegistrationFactory, StaffFactory, UserFactory, VenueFactory, make_event, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -163,12 +164,11 @@ def test_a_cancelled_event_tells_everyone_registered_or_waiting_once(django_capt
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        page.is_cancelled = True
-        page.save_revision().publish()
-        page.save_revision().publish()
+        event_cancel(page_id=page.pk, actor=StaffFactory(is_superuser=True), reason="The bus broke down.")
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([seated.email, waiting.email])
     assert {m.subject for m in mail.outbox} == {"Cancelled: Field trip"}
+    assert "The bus broke down." in mail.outbox[0].body
     assert not Message.objects.filter(recipient=cancelled_already).exists()
 
 

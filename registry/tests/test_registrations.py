@@ -90,7 +90,7 @@ def test_unlimited_events_never_fill():
         ({"registration_opens_at": timezone.now() + timedelta(days=1)}, "has not opened yet"),
         ({"registration_closes_at": timezone.now() - timedelta(minutes=1)}, "has closed"),
         ({"starts_at": timezone.now() - timedelta(minutes=5)}, "has closed"),
-        ({"is_cancelled": True}, "has been cancelled"),
+        ({"cancelled": True}, "has been cancelled"),
     ],
 )
 def test_registration_outside_the_window_is_refused(settings, message):

@@ -16,6 +16,7 @@ v1 = [
     path("events", cms_api.Events.as_view(), name="api_events"),
     path("events/<id:page_id>", cms_api.EventDetail.as_view(), name="api_event"),
     path("events/<id:page_id>/register", cms_api.Register.as_view(), name="api_event_register"),
+    path("events/<id:page_id>/cancel", cms_api.CancelEvent.as_view(), name="api_event_cancel"),
     path("speakers", cms_api.Speakers.as_view(), name="api_speakers"),
     path("speakers/<slug:slug>", cms_api.SpeakerDetail.as_view(), name="api_speaker"),
     path("partners", cms_api.Partners.as_view(), name="api_partners"),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("staff/login/", registry_security.admin_login, name="staff_login_override"),
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/reports/", include("registry.admin.reports")),
+    path("staff/my-events/", include("registry.admin.my_events")),
     path("staff/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -138,10 +138,13 @@ CUSTOM = {
         "attendee": "sent home",
         "editor": "sent home",
     },
-    # Staff pages outside the admins: the inbox and reports are back-office pages; hall requests are organizers'.
+    # Staff pages outside the admins: the inbox, reports and "My events" are back-office pages, each showing only
+    # the person's own organizations (a mentor's "My events" says they organize nothing); hall requests are
+    # organizers'.
     "approvals_inbox": _staff("ok", "ok", "ok", "ok"),
     "staff_reports": _staff("ok", "ok", "ok", "ok"),
     "staff_report_csv": _staff("ok", "ok", "ok", "ok"),
+    "staff_my_events": _staff("ok", "ok", "ok", "ok"),
     "approvals:list": {**_staff("forbidden", "ok", "ok", "ok"), "attendee": "forbidden", "editor": "forbidden"},
     "approvals:new": {**_staff("forbidden", "ok", "ok", "ok"), "attendee": "forbidden", "editor": "forbidden"},
     "approvals:availability": {
@@ -184,6 +187,8 @@ EDITORS = _wagtail("sent home", "ok")  # content: pages, images, documents, spea
 SUPERUSERS = _wagtail("sent home", "sent home")  # users, groups, sites, collections, redirects, workflows
 NOTHING_THERE = _wagtail("not found", "not found")  # needs arguments this world does not give
 POST_ONLY = _wagtail("not allowed", "not allowed")
+# Cancelling an event: the organizers of its organization and staff admins (registry's `cancel_event` and scope).
+RUNS_THE_EVENT = {**_wagtail("sent home", "sent home", "ok"), "organizer_a": "ok"}
 
 # Ordered: the first pattern matching a route (as written in Wagtail's URLconf) gives its answers.
 WAGTAIL = [
@@ -192,6 +197,7 @@ WAGTAIL = [
     (r"admin/(\^\.\*|block-preview)/", NOTHING_THERE),
     (r"admin/api/main/\^(pages|documents|images)/find/$", NOTHING_THERE),
     (r"admin/pages/<int:page_id>/convert_alias/$", NOTHING_THERE),
+    (r"admin/events/<int:page_id>/cancel/$", RUNS_THE_EVENT),
     (r"admin/forms/submissions/<int:page_id>/(results/)?$", NOTHING_THERE),
     (r"admin/forms/submissions/<int:page_id>/delete/$", SUPERUSERS),
     (r"admin/pages/<int:page_id>/revisions/$", _wagtail("redirect", "redirect")),

@@ -64,6 +64,7 @@ def staff_views_outside_admins(world) -> list[View]:
         View("approvals_inbox", reverse("approvals_inbox")),
         View("staff_reports", reverse("staff_reports")),
         View("staff_report_csv", reverse("staff_report_csv", args=["check-in"])),
+        View("staff_my_events", reverse("staff_my_events")),
         View("approvals:list", reverse("approvals:list")),
         View("approvals:new", reverse("approvals:new")),
         View("approvals:availability", reverse("approvals:availability")),

@@ -182,6 +182,7 @@ def test_staff_meet_no_violation_in_the_back_office(live_server, watched, site):
         "/staff/approvals/hallbooking/calendar/",
         "/staff/approvals/hallbooking/utilization/",
         "/staff/inbox/",
+        "/staff/my-events/",
         "/staff/reports/",
     ]:
         visit(page, live_server, path)

@@ -102,6 +102,8 @@ def refused_writes(client, role, views) -> None:
         for view in views:
             # The link choosers write nothing (and Wagtail answers a form without its fields with an error).
             if view.name.startswith("wagtail:") and view.url is not None and "/choose-" not in view.url:
+                if role in ("organizer_a", "staff_admin") and view.url.startswith("/admin/events/"):
+                    continue  # they run A's event: cancelling it is theirs to do
                 client.post(view.url, HOSTILE)
 
 

@@ -1,0 +1,61 @@
+"""Wagtail admin screens for what registry decides about an event page (its own editor keeps the content)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from registry.models import ACTIVE, Registration
+from registry.selectors import event_record, manages_event
+from registry.services import DomainError, NotAllowed
+from registry.services.events import event_cancel
+
+from .models import EventPage
+
+
+class EventCancelView(WagtailAdminTemplateMixin, TemplateView):
+    """Asks once, with how many people will be told, then cancels through registry's service."""
+
+    template_name = "cms/admin/event_cancel.html"
+    header_icon = "cross"
+    page_title = "Cancel event"
+
+    def dispatch(self, request, page_id: int):
+        self.page = EventPage.objects.filter(pk=page_id).first()
+        self.record = event_record(page_id) if self.page else None
+        if self.page is None or self.record is None:
+            raise Http404("Only a published event can be cancelled.")
+        return super().dispatch(request, page_id=page_id)
+
+    def get_page_subtitle(self) -> str:
+        return self.page.title
+
+    def get(self, request, page_id: int):
+        """Only those who run the event see who would be told (the service decides the cancellation itself)."""
+        if not (request.user.has_perm("registry.cancel_event") and manages_event(request.user, page_id)):
+            raise PermissionDenied
+        return super().get(request, page_id=page_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page=self.page,
+            record=self.record,
+            told=Registration.objects.filter(page_id=self.page.pk, status__in=ACTIVE).count(),
+            edit_url=reverse("wagtailadmin_pages:edit", args=[self.page.pk]),
+            **kwargs,
+        )
+
+    def post(self, request, page_id: int):
+        try:
+            event_cancel(page_id=page_id, actor=request.user, reason=request.POST.get("reason", "")[:2000])
+        except NotAllowed as refusal:
+            messages.error(request, str(refusal))
+            return redirect("wagtailadmin_home")
+        except DomainError as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"“{self.page.title}” is cancelled; everyone registered or waiting is told.")
+        return redirect("wagtailadmin_pages:edit", self.page.pk)
