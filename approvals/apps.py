@@ -33,3 +33,4 @@ class ApprovalsConfig(AppConfig):
         inbox.register(inbox.hall_booking_source)
         inbox.register(inbox.credit_claim_source)
         inbox.register(inbox.registration_source)
+        inbox.register(inbox.organizer_request_source)

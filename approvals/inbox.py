@@ -16,6 +16,7 @@ from django.urls import reverse
 from registry import selectors as registry_selectors
 from registry.services import DomainError
 from registry.services import credits as credit_services
+from registry.services import organizer_requests as organizer_request_services
 from registry.services import registrations as registration_services
 
 from . import selectors, services
@@ -192,5 +193,37 @@ registration_source = DecisionSource(
     ),
     reject=lambda registration, actor, reason: registration_services.registration_decide(
         registration=registration, actor=actor, approve=False, reason=reason
+    ),
+)
+
+
+# --- requests to organize (heads of organizations) -------------------------
+
+
+def _organizer_request_items(user) -> list[InboxItem]:
+    return [
+        InboxItem(
+            kind="organizer_request",
+            pk=request.pk,
+            summary=f"{request.user.get_full_name() or request.user} asks to organize for {request.organization}",
+            requested_by=request.user,
+            created_at=request.created_at,
+            url=reverse("admin:registry_organizerrequest_change", args=[request.pk]),
+            obj=request,
+            details=[request.message] if request.message else [],
+        )
+        for request in registry_selectors.organizer_requests_decidable_by(user)
+    ]
+
+
+organizer_request_source = DecisionSource(
+    kind="organizer_request",
+    label="Requests to organize",
+    pending=_organizer_request_items,
+    approve=lambda request, actor: organizer_request_services.organizer_request_decide(
+        request=request, actor=actor, approve=True
+    ),
+    reject=lambda request, actor, reason: organizer_request_services.organizer_request_decide(
+        request=request, actor=actor, approve=False, reason=reason
     ),
 )

@@ -12,6 +12,7 @@ from .models import (
     MentorProfile,
     MessageKind,
     NotificationPreference,
+    Organization,
     StudentProfile,
     User,
 )
@@ -146,6 +147,18 @@ class NotificationChoicesForm(forms.Form):
     @staticmethod
     def always_sent() -> list[str]:
         return [kind.label for kind in MessageKind if kind in SERVICE_KINDS]
+
+
+class OrganizerRequestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label="Organization", queryset=Organization.objects.filter(is_active=True), empty_label="Choose one"
+    )
+    message = forms.CharField(
+        label="Why you would like to organize (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class StudentProfileForm(forms.ModelForm):

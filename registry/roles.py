@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.add_attendance",
         "registry.view_certificate",
         "registry.view_message",
+        "registry.view_organizerrequest",
     ],
     Role.STAFF_ADMIN: [
         "wagtailadmin.access_admin",
@@ -75,6 +76,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "registry.view_certificatebatch",
         "registry.add_certificatebatch",
         "registry.view_message",
+        "registry.view_organizerrequest",
         "axes.view_accessattempt",
         "axes.delete_accessattempt",
         "axes.view_accesslog",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
     path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
     path("accounts/profile/", account.profile, name="account_profile"),
+    path("accounts/organize/", account.organizer_requests, name="organizer_requests"),
     path("notifications/", notifications.notifications, name="notifications"),
     path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
     path("notifications/<int:pk>/open/", notifications.notification_open, name="notification_open"),

@@ -5,7 +5,16 @@ from .certificates import Certificate, CertificateBatch, CertificateTemplate, ce
 from .credits import CreditCategory, CreditEntry
 from .events import AttendanceMode, EventRecord, RegistrableEvent
 from .messages import SERVICE_KINDS, Message, MessageKind, NotificationPreference
-from .people import Membership, MentorProfile, Organization, Role, StudentProfile, User, UserManager
+from .people import (
+    Membership,
+    MentorProfile,
+    Organization,
+    OrganizerRequest,
+    Role,
+    StudentProfile,
+    User,
+    UserManager,
+)
 from .registrations import ACTIVE, SEAT_HOLDING, Registration, RegistrationStatus
 from .venues import Facility, Venue
 
@@ -28,6 +37,7 @@ __all__ = [
     "MessageKind",
     "NotificationPreference",
     "Organization",
+    "OrganizerRequest",
     "RegistrableEvent",
     "Registration",
     "RegistrationStatus",

@@ -137,6 +137,40 @@ class Membership(models.Model):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
 
 
+class OrganizerRequest(models.Model):
+    """A person asks to organize for an organization; its head or a staff admin decides. Signing up grants no role."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="organizer_requests")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="organizer_requests")
+    message = models.TextField("why you would like to organize", blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Told to the person when not approved.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "request to organize"
+        verbose_name_plural = "requests to organize"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=models.Q(status="pending"),
+                name="one_pending_organizer_request_per_organization",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to organize for {self.organization}"
+
+
 class StudentProfile(models.Model):
     """A student or attendee: the seeds' USN/roll number, department and semester, plus a mentor."""
 

@@ -6,6 +6,7 @@ Selectors never write. Scoping (whose data a person may see) is `scope`.
 from .attendance import checkin_progress, eligible_registrations
 from .credits import credit_balances, credit_entries_decidable_by
 from .organizer import EventStatus, organizer_events
+from .organizer_requests import may_decide_organizer_request, organizer_requests_decidable_by
 from .registrations import (
     event_record,
     follow_ups_due,
@@ -46,6 +47,8 @@ __all__ = [
     "manages_organization",
     "meeting_link",
     "organizer_events",
+    "may_decide_organizer_request",
+    "organizer_requests_decidable_by",
     "people_visible_to",
     "registration_closed_reason",
     "registration_counts",

@@ -130,7 +130,7 @@ def test_allauths_account_emails_are_logged_without_their_one_time_link(client):
 # --- once: reruns and retries send nothing, different changes each send their own -------------
 
 
-def test_two_different_changes_to_one_event_send_two_notices_and_republishing_sends_none(
+def test_two_different_changes_to_one_event_send_two_notices_and_republishing_or_rewording_sends_none(
     django_capture_on_commit_callbacks,
 ):
     page = cms.event("Design sprint", capacity=10)
@@ -147,6 +147,8 @@ def test_two_different_changes_to_one_event_send_two_notices_and_republishing_se
         moved = page.save_revision()
         moved.publish()
         moved.publish()  # published again: the same change, nothing new to tell
+        page.summary = "Now with more pizza."
+        page.save_revision().publish()  # words only: nothing registrants must hear about
 
     changed = Message.objects.filter(recipient=person, kind=MessageKind.EVENT_CHANGED, channel=EMAIL)
     assert changed.count() == 2

@@ -4,10 +4,12 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 
 from .. import selectors
-from ..forms import MentorProfileForm, NotificationChoicesForm, ProfileForm, StudentProfileForm
+from ..forms import MentorProfileForm, NotificationChoicesForm, OrganizerRequestForm, ProfileForm, StudentProfileForm
 from ..models import MentorProfile, Role, StudentProfile
 from ..services import messages as message_services
 from ..services import people
+from ..services.errors import DomainError
+from ..services.organizer_requests import organizer_request_create
 
 
 @login_required
@@ -32,6 +34,27 @@ def profile(request):
         return redirect("account_profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "registry/profile.html", {"forms": forms, "choices": choices}, status=status)
+
+
+@login_required
+def organizer_requests(request):
+    """Ask to organize for an organization, and see what became of earlier requests."""
+    form = OrganizerRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organizer_request_create(
+                actor=request.user,
+                organization=form.cleaned_data["organization"],
+                message=form.cleaned_data["message"],
+            )
+        except DomainError as refusal:
+            form.add_error("organization", str(refusal))
+        else:
+            messages.success(request, "Your request is sent; the organization's head decides and we will tell you.")
+            return redirect("organizer_requests")
+    mine = request.user.organizer_requests.select_related("organization")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "registry/organizer_requests.html", {"form": form, "requests": mine}, status=status)
 
 
 @login_required

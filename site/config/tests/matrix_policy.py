@@ -36,6 +36,7 @@ MODELS = {
     "registry.eventrecord": dict(access=(NO, SEE, OTHERS, SEE), history="scoped log"),
     "registry.registration": dict(access=(NO, EDIT, OTHERS, EDIT)),
     "registry.message": dict(access=(NO, SEE, OTHERS, SEE), history="scoped log"),
+    "registry.organizerrequest": dict(access=(NO, SEE, OTHERS, SEE)),
     "approvals.hallbooking": dict(access=(NO, SEE, OTHERS, SEE), imports=("staff_admin",)),
     "approvals.bookingseries": dict(access=(NO, SEE, OTHERS, SEE)),
     "axes.accessattempt": dict(access=(NO, NO, NO, SEE), deletes=("staff_admin",), history="log"),

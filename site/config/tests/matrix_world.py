@@ -28,6 +28,7 @@ from registry.models import (
     Membership,
     MentorProfile,
     Message,
+    OrganizerRequest,
     Registration,
     RegistrationStatus,
     Role,
@@ -164,6 +165,9 @@ def build() -> World:
             subject="You're registered",
             registration=registration,
             page_id=page.pk,
+        ),
+        "registry.organizerrequest": OrganizerRequest.objects.create(
+            user=mentee, organization=org_a, message="I would like to run the hack nights."
         ),
         "registry.venue": hall,
         "registry.eventrecord": EventRecord.objects.get(page_id=page.pk),
