@@ -25,7 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from registry import selectors as registration_selectors
-from registry.models import RegistrableEvent
+from registry.models import EventStatus, RegistrableEvent
 from registry.services import NotAllowed
 from registry.services import registrations as registration_services
 from registry.views import registrations as registration_views
@@ -48,13 +48,6 @@ class Language(models.TextChoices):
     TAMIL = "ta", "Tamil"
     TELUGU = "te", "Telugu"
     MARATHI = "mr", "Marathi"
-
-
-class EventStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    ONGOING = "ongoing", "Happening now"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
 
 
 def calendar_response(body: bytes, filename: str) -> HttpResponse:

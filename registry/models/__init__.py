@@ -3,7 +3,7 @@
 from .attendance import Attendance
 from .certificates import Certificate, CertificateBatch, CertificateTemplate, certificate_storage
 from .credits import CreditCategory, CreditEntry
-from .events import AttendanceMode, EventRecord, RegistrableEvent
+from .events import AttendanceMode, EventRecord, EventStatus, RegistrableEvent
 from .messages import SERVICE_KINDS, Message, MessageKind, NotificationPreference
 from .people import (
     Membership,
@@ -30,6 +30,7 @@ __all__ = [
     "CreditCategory",
     "CreditEntry",
     "EventRecord",
+    "EventStatus",
     "Facility",
     "Membership",
     "MentorProfile",

@@ -14,6 +14,16 @@ class AttendanceMode(models.TextChoices):
     HYBRID = "hybrid", "Hybrid"
 
 
+class EventStatus(models.TextChoices):
+    """Where an event stands (worked out, never stored): cancelled is its organizers' decision; otherwise
+    scheduled before it starts, happening now until it ends, then completed."""
+
+    SCHEDULED = "scheduled", "Scheduled"
+    ONGOING = "ongoing", "Happening now"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
 class RegistrableEvent(models.Model):
     """What makes a Wagtail page an event people register for.
 

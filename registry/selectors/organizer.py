@@ -5,26 +5,11 @@ Every figure is an annotation on the one query that lists the events, so a page 
 
 from datetime import datetime
 
-from django.db import models
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from ..models import ACTIVE, EventRecord, RegistrationStatus
+from ..models import ACTIVE, EventRecord, EventStatus, RegistrationStatus
 from .scope import scope_to_organizations
-
-
-class EventStatus(models.TextChoices):
-    """Where an event stands, from its schedule and whether it was called off (worked out, never stored).
-
-    The same words as the public event's status (`cms.models.pages.EventStatus`, which registry cannot import):
-    cancelled is the organizers' decision; otherwise scheduled before it starts, ongoing until it ends, then completed.
-    """
-
-    SCHEDULED = "scheduled", "Scheduled"
-    ONGOING = "ongoing", "Happening now"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
-
 
 UPCOMING, PAST = "upcoming", "past"
 WHEN_CHOICES = [(UPCOMING, "Upcoming and happening now"), (PAST, "Past or cancelled")]

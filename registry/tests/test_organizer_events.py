@@ -182,12 +182,6 @@ def test_an_unknown_when_is_refused_rather_than_guessed(campus):
         selectors.organizer_events(user=campus["organizer"], when="soon")
 
 
-def test_statuses_use_the_public_events_words():
-    from cms.models import EventStatus as PublicEventStatus
-
-    assert selectors.EventStatus.choices == PublicEventStatus.choices
-
-
 def test_the_figures_cost_one_query_however_many_events_and_registrations(campus, django_assert_num_queries):
     user = campus["staff_admin"]
     list(selectors.organizer_events(user=user))  # loads the person's permissions once, as a request does

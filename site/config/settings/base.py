@@ -440,7 +440,7 @@ SPECTACULAR_SETTINGS = {
         "CreditEntryStatusEnum": "registry.models.CreditEntry.Status",
         "BookingStatusEnum": "approvals.models.BookingStatus",
         "AttendanceModeEnum": "registry.models.AttendanceMode",
-        "EventStatusEnum": "cms.models.pages.EventStatus",
+        "EventStatusEnum": "registry.models.EventStatus",
         "MessageKindEnum": "registry.models.MessageKind",
         "EventKindEnum": "cms.models.pages.EventKind",
     },
