@@ -209,9 +209,20 @@ class EventSession(Orderable, ClusterableModel):
 
 
 class RegistrationQuestion(AbstractFormField):
-    """A question editors add to an event's registration form (Wagtail's form-field builder)."""
+    """A question editors add to an event's registration form (Wagtail's form-field builder); optional unless the
+    editor says otherwise, so a question added in passing never blocks anyone from registering."""
 
     page = ParentalKey("cms.EventPage", on_delete=models.CASCADE, related_name="registration_questions")
+    required = models.BooleanField(default=False)
+
+
+class QuestionFormBuilder(FormBuilder):
+    """Wagtail's builder, with dropdowns that start on an empty choice: nobody answers by not looking."""
+
+    def create_dropdown_field(self, field, options):
+        field_instance = super().create_dropdown_field(field, options)
+        field_instance.choices = [("", "Choose…"), *field_instance.choices]
+        return field_instance
 
 
 class EventPage(RoutablePageMixin, RegistrableEvent, Page):
@@ -337,7 +348,7 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
 
     def registration_form_class(self) -> type[forms.Form]:
         """A Django form class for the editor-built registration questions."""
-        return FormBuilder(self.registration_questions.all()).get_form_class()
+        return QuestionFormBuilder(self.registration_questions.all()).get_form_class()
 
     def get_context(self, request, *args, **kwargs):
         from ..calendars import google_calendar_url

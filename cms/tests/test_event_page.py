@@ -80,6 +80,19 @@ def test_registration_questions_build_a_django_form():
     assert form.cleaned_data == {"dietary_needs": "", "year": "2"}
 
 
+def test_a_new_question_is_optional_and_a_required_dropdown_starts_on_an_empty_choice():
+    event = factories.event()
+    assert RegistrationQuestion(page=event, label="Anything else?").required is False
+    RegistrationQuestion.objects.create(
+        page=event, label="Year", field_type="dropdown", choices="1\n2\n3\n4", required=True
+    )
+    form_class = event.registration_form_class()
+
+    assert form_class().fields["year"].choices[0] == ("", "Choose…")
+    unanswered = form_class({"year": ""})
+    assert not unanswered.is_valid() and "year" in unanswered.errors
+
+
 def validation_errors(page: EventPage) -> dict[str, list[str]]:
     with pytest.raises(ValidationError) as caught:
         page.full_clean()
