@@ -7,6 +7,7 @@ from wagtail.models import Page
 
 from approvals.models import BookingStatus, HallBooking
 from approvals.tests.factories import HallBookingFactory, organizer_of
+from registry.models import Message
 from registry.services.events import event_cancel
 from registry.tests.factories import StaffFactory, VenueFactory
 
@@ -50,6 +51,8 @@ def test_publishing_an_event_page_books_its_hall_and_moving_it_updates_the_booki
     assert moved.starts_at == page.starts_at
     assert moved.status == BookingStatus.REQUESTED
     assert "Main Auditorium is already booked" in moved.queue_note
+    told = Message.objects.filter(recipient=editor, about=f"booking:{moved.pk}", channel="in_app").first()
+    assert told.subject == "Hall request waiting for approval: Tech fest", "the organizer hears the hall now waits"
 
 
 def test_cancelling_unpublishing_or_deleting_an_event_releases_its_hall():
