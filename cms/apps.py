@@ -12,10 +12,12 @@ class CmsConfig(AppConfig):
 
         from registry import certificates, emails
 
-        from . import branding, cache, permissions, sites
+        from . import branding, cache, permissions, sections, sites
 
         post_migrate.connect(permissions.sync_after_migrate, sender=self)
         post_migrate.connect(sites.sync_after_migrate, sender=self, dispatch_uid="cms-site-follows-site-url")
+        post_migrate.connect(sections.sync_after_migrate, sender=self, dispatch_uid="cms-organization-sections")
+        sections.connect()
         for signal in (page_published, page_unpublished, published, unpublished):
             signal.connect(cache.purge_page_cache, dispatch_uid=f"cms-page-cache-{id(signal)}")
         post_delete.connect(cache.purge_page_cache, sender=Page, dispatch_uid="cms-page-cache-delete")

@@ -18,6 +18,7 @@ from registry.actors import SYSTEM
 from registry.models import CreditCategory, Organization, Venue
 from registry.services.events import event_cancel
 
+from . import sections
 from .models import (
     EventIndexPage,
     EventKind,
@@ -286,7 +287,7 @@ def _events(index: EventIndexPage, speakers: list[Speaker], partners: list[Partn
     venues = list(Venue.objects.order_by("code"))
     organizations = {org.name: org for org in Organization.objects.all()}
     categories = {category.code: category for category in CreditCategory.objects.all()}
-    existing = set(EventPage.objects.child_of(index).values_list("slug", flat=True))
+    existing = set(EventPage.objects.descendant_of(index).values_list("slug", flat=True))
     now = timezone.now()
     today = timezone.localdate(now)
     for number, offset in enumerate(OFFSETS):
@@ -337,7 +338,9 @@ def _events(index: EventIndexPage, speakers: list[Speaker], partners: list[Partn
         page.speakers = chosen
         page.partners = [partners[number % len(partners)]]
         page.sessions = _sessions(kind, starts_at, venue, chosen)
-        index.add_child(instance=page)
+        organization = organizations.get(organizer)
+        parent = sections.sync_organization(organization) if organization else index
+        parent.add_child(instance=page)
         _publish(page)
         if number == 28:
             event_cancel(page_id=page.pk, actor=SYSTEM, reason="The speakers could not travel.")

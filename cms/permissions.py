@@ -14,8 +14,9 @@ GROUP_ACTIONS = {
     "Moderators": ("add", "change", "delete", "publish", "lock", "unlock"),
 }
 WORKFLOW_NAME = "Moderators approval"
-# Site-wide editors publish events for any organization (organizers only for their own).
-REGISTRY_GRANTS = {"Editors": ("place_events_anywhere",), "Moderators": ("place_events_anywhere",)}
+# Moderators review every organization's events and may place one under any organization (or none); site-wide
+# editors write the rest of the site (cms.sections), organizers and page editors only their organization's events.
+REGISTRY_GRANTS = {"Moderators": ("place_events_anywhere",)}
 
 
 def sync_snippet_permissions_and_workflow(using: str = DEFAULT_DB_ALIAS) -> None:

@@ -1,5 +1,7 @@
 """Speakers and partners in the Wagtail admin (listing, filters, search, export), and cancelling an event."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
@@ -65,6 +67,16 @@ class CancelEventButton(PageMenuItem):
 @hooks.register("register_page_header_buttons")
 def event_header_buttons(page, user, view_name, next_url=None):
     yield CancelEventButton(page=page, priority=55)
+
+
+@hooks.register("before_move_page")
+def events_stay_with_their_organization(request, page, destination):
+    """An event's organization is its section's; moving it elsewhere would hand it over, so only reordering within
+    its own section is allowed. Someone who wants it under another organization duplicates it there."""
+    if page.specific_class is not EventPage or destination.pk == page.get_parent().pk:
+        return None
+    messages.error(request, "An event stays in its organization's section; duplicate it into another one instead.")
+    return redirect("wagtailadmin_explore", page.get_parent().pk)
 
 
 @hooks.register("register_admin_urls")

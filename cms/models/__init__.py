@@ -8,6 +8,7 @@ from .pages import (
     EventStatus,
     HomePage,
     Language,
+    OrganizationEventsPage,
     RegistrationQuestion,
     StandardPage,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "EventStatus",
     "HomePage",
     "Language",
+    "OrganizationEventsPage",
     "Partner",
     "RegistrationQuestion",
     "SiteSettings",

@@ -91,7 +91,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.EventPage"]
+    subpage_types = ["cms.OrganizationEventsPage", "cms.EventPage"]
     max_count = 1
 
     per_page = 12
@@ -124,17 +124,41 @@ class EventIndexPage(RoutablePageMixin, Page):
         return calendar_response(events_feed(events, request=request, name=self.title), "events.ics")
 
 
+class OrganizationEventsPage(Page):
+    """An organization's own section of /events/ (/events/<organization>/<event>/).
+
+    Its events live under it, so Wagtail's page permissions and workflow for the organization apply here: the
+    organization's group (its organizers and page editors) edits below this page and nowhere else. Sections are
+    kept by `cms.sections`, one per organization; the organization never changes.
+    """
+
+    organization = models.OneToOneField(
+        "registry.Organization", on_delete=models.PROTECT, related_name="events_section", editable=False
+    )
+    intro = RichTextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types = ["cms.EventPage"]
+
+    class Meta:
+        verbose_name = "organization's events"
+        verbose_name_plural = "organizations' events"
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import events_matching, for_cards
+
+        context = super().get_context(request, *args, **kwargs)
+        when = "past" if request.GET.get("when") == "past" else "upcoming"
+        events = for_cards(events_matching(organization=self.organization, when=when))
+        page_obj = Paginator(events, EventIndexPage.per_page).get_page(request.GET.get("page"))
+        context.update(page_obj=page_obj, events=page_obj.object_list, showing_past=when == "past")
+        return context
+
+
 class EventPageForm(WagtailAdminFormPageForm):
     """Checks that need the event and its inline sessions together (the model sees one or the other), and who may
     put the event under which organization (registry's rule, asked before anything is saved)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields.get("organization")
-        user = getattr(self, "for_user", None)
-        if field is not None and user is not None and not registration_services.places_events_anywhere(user):
-            mine = registration_selectors.managed_organization_ids(user) | {self._current_organization_id()}
-            field.queryset = field.queryset.filter(pk__in=[pk for pk in mine if pk is not None])
 
     def _current_organization_id(self) -> int | None:
         """The organization the published event is under (its record), else the draft's."""
@@ -143,19 +167,25 @@ class EventPageForm(WagtailAdminFormPageForm):
         published = registration_selectors.event_record(self.instance.pk)
         return published.organization_id if published else self.instance.organization_id
 
+    def _section_organization_id(self) -> int | None:
+        """An event belongs to the organization whose section it sits in; one straight under /events/ to none."""
+        parent = self.parent_page.specific if self.parent_page is not None else None
+        return parent.organization_id if isinstance(parent, OrganizationEventsPage) else None
+
     def clean(self):
         cleaned_data = super().clean()
         user = getattr(self, "for_user", None)
-        if user is not None and "organization" in self.fields:
-            chosen = cleaned_data.get("organization")
+        organization_id = self._section_organization_id()
+        self.instance.organization_id = organization_id
+        if user is not None:
             try:
                 registration_services.event_organization_check(
                     actor=user,
                     current_organization_id=self._current_organization_id(),
-                    organization_id=chosen.pk if chosen else None,
+                    organization_id=organization_id,
                 )
             except NotAllowed as error:
-                self.add_error("organization", str(error))
+                self.add_error(None, str(error))
         starts_at, ends_at = cleaned_data.get("starts_at"), cleaned_data.get("ends_at")
         if not (starts_at and ends_at and "sessions" in self.formsets):
             return cleaned_data
@@ -244,14 +274,13 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
     partners = ParentalManyToManyField("cms.Partner", blank=True, related_name="events")
 
     base_form_class = EventPageForm
-    parent_page_types = ["cms.EventIndexPage"]
+    parent_page_types = ["cms.OrganizationEventsPage", "cms.EventIndexPage"]
     subpage_types: list[str] = []
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel([FieldPanel("image"), FieldPanel("image_alt")], heading="Image"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("language")]),
-        FieldPanel("organization"),
         FieldPanel("body"),
         FieldPanel("featured"),
     ]

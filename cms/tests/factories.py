@@ -9,7 +9,18 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from cms.models import EventIndexPage, EventKind, EventPage, EventSession, HomePage, Partner, Speaker, StandardPage
+from cms import sections
+from cms.models import (
+    EventIndexPage,
+    EventKind,
+    EventPage,
+    EventSession,
+    HomePage,
+    OrganizationEventsPage,
+    Partner,
+    Speaker,
+    StandardPage,
+)
 from registry import otp
 from registry.actors import SYSTEM
 from registry.services.events import event_cancel
@@ -37,6 +48,12 @@ def event_index() -> EventIndexPage:
     if index is None:
         index = home_page().add_child(instance=EventIndexPage(title="Events", slug="events"))
     return index
+
+
+def section(organization) -> OrganizationEventsPage:
+    """The organization's section of /events/ (made with the events index if need be)."""
+    event_index()
+    return sections.sync_organization(organization)
 
 
 def standard_page(title: str = "About", **fields) -> StandardPage:
@@ -101,7 +118,9 @@ def event(
         )
         session.speakers = list(session_speakers)
         page.sessions.add(session)
-    event_index().add_child(instance=page)
+    index, organization = event_index(), fields.get("organization")
+    parent = sections.sync_organization(organization) if organization else index
+    parent.add_child(instance=page)
     if live:
         page.save_revision().publish()
     if cancelled:

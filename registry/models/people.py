@@ -100,6 +100,11 @@ class Organization(models.Model):
     email = models.EmailField(blank=True)
     website = models.URLField(blank=True)
     is_active = models.BooleanField(default=True)
+    publishes_events_directly = models.BooleanField(
+        "organizers publish events without review",
+        default=False,
+        help_text="Otherwise the site's moderators approve each event before it goes live.",
+    )
     members = models.ManyToManyField(User, through="Membership", related_name="organizations")
     history = HistoricalRecords()
 
@@ -120,6 +125,7 @@ class Membership(models.Model):
         MEMBER = "member", "Member"
         ORGANIZER = "organizer", "Organizer"
         HEAD = "head", "Head"
+        EDITOR = "editor", "Page editor"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")

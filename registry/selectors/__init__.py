@@ -23,10 +23,12 @@ from .registrations import (
 )
 from .scope import (
     MANAGING_ROLES,
+    PAGE_EDITING_ROLES,
     managed_organization_ids,
     manages_any_organization,
     manages_event,
     manages_organization,
+    page_organization_ids,
     people_visible_to,
     scope_to_organizations,
     sees_everything,
@@ -34,6 +36,7 @@ from .scope import (
 
 __all__ = [
     "MANAGING_ROLES",
+    "PAGE_EDITING_ROLES",
     "EventStatus",
     "checkin_progress",
     "credit_balances",
@@ -46,6 +49,7 @@ __all__ = [
     "manages_event",
     "manages_organization",
     "meeting_link",
+    "page_organization_ids",
     "organizer_events",
     "may_decide_organizer_request",
     "organizer_requests_decidable_by",

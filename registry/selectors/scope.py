@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from ..models import EventRecord, Membership
 
 MANAGING_ROLES = (Membership.Role.ORGANIZER, Membership.Role.HEAD)
+# Who writes an organization's event pages: those who run its events, and its page editors (who run nothing else).
+PAGE_EDITING_ROLES = (*MANAGING_ROLES, Membership.Role.EDITOR)
 _NO_EVENT = ()
 
 
@@ -30,6 +32,18 @@ def managed_organization_ids(user) -> frozenset[int]:
         ).values_list("organization_id", flat=True)
         user._managed_organization_ids = frozenset(managed)
     return user._managed_organization_ids
+
+
+def page_organization_ids(user) -> frozenset[int]:
+    """The active organizations whose event pages this person writes: those they run and those they edit pages for."""
+    if user is None or not user.is_authenticated or not user.is_active or user.pk is None:
+        return frozenset()
+    if not hasattr(user, "_page_organization_ids"):
+        editing = Membership.objects.filter(
+            user_id=user.pk, role__in=PAGE_EDITING_ROLES, organization__is_active=True
+        ).values_list("organization_id", flat=True)
+        user._page_organization_ids = frozenset(editing)
+    return user._page_organization_ids
 
 
 def manages_any_organization(user) -> bool:

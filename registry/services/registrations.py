@@ -22,7 +22,7 @@ from django_ratelimit.core import is_ratelimited
 from ..actors import SYSTEM
 from ..codes import CODE_ALPHABET
 from ..models import ACTIVE, AttendanceMode, EventRecord, Message, Registration, RegistrationStatus, User
-from ..selectors import managed_organization_ids, registration_closed_reason, sees_everything
+from ..selectors import page_organization_ids, registration_closed_reason, sees_everything
 from . import messages
 from .errors import DomainError, NotAllowed
 from .guards import require_event_manager, require_registrant_or_manager
@@ -53,18 +53,17 @@ def places_events_anywhere(actor) -> bool:
 
 
 def event_organization_check(*, actor, current_organization_id: int | None, organization_id: int | None) -> None:
-    """Who may put an event under an organization: its organizers (never moving one out of another's), site-wide
-    editors and staff admins. Events under no organization are for those who place events anywhere."""
+    """Who may put an event under an organization: its organizers and page editors (never moving one out of
+    another's), and staff admins and moderators. Events under no organization are for those who place events
+    anywhere."""
     if places_events_anywhere(actor):
         return
     if organization_id is None:
-        raise NotAllowed(
-            "Choose one of your organizations: only staff admins and site editors publish events for none."
-        )
-    managed = managed_organization_ids(actor)
-    if current_organization_id is not None and current_organization_id not in managed:
+        raise NotAllowed("Only staff admins and the site's moderators publish events for no organization.")
+    writable = page_organization_ids(actor)
+    if current_organization_id is not None and current_organization_id not in writable:
         raise NotAllowed("This event belongs to an organization you do not organize; you cannot move it.")
-    if organization_id not in managed:
+    if organization_id not in writable:
         raise NotAllowed("You can only put events under organizations you organize.")
 
 
