@@ -1,11 +1,14 @@
 """Wagtail admin screens for what registry decides about an event page (its own editor keeps the content)."""
 
+from datetime import timedelta
+
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from registry.models import ACTIVE, Registration
@@ -14,6 +17,7 @@ from registry.services import DomainError, NotAllowed
 from registry.services.events import event_cancel
 
 from .models import EventPage
+from .services import event_page_duplicate
 
 
 class EventCancelView(WagtailAdminTemplateMixin, TemplateView):
@@ -59,3 +63,56 @@ class EventCancelView(WagtailAdminTemplateMixin, TemplateView):
         else:
             messages.success(request, f"“{self.page.title}” is cancelled; everyone registered or waiting is told.")
         return redirect("wagtailadmin_pages:edit", self.page.pk)
+
+
+class EventDuplicateForm(forms.Form):
+    days = forms.IntegerField(
+        label="Move every date by (days)",
+        min_value=-3650,
+        max_value=3650,
+        initial=7,
+        help_text="7 puts the copy a week later; sessions and the registration window move with it.",
+    )
+    title = forms.CharField(label="Title of the copy", max_length=255, required=False)
+
+
+class EventDuplicateView(WagtailAdminTemplateMixin, FormView):
+    """A draft copy in the same organization's section, every date moved by the chosen number of days."""
+
+    template_name = "cms/admin/event_duplicate.html"
+    form_class = EventDuplicateForm
+    header_icon = "copy"
+    page_title = "Duplicate event"
+
+    def dispatch(self, request, page_id: int):
+        self.page = EventPage.objects.filter(pk=page_id).first()
+        if self.page is None:
+            raise Http404("No such event.")
+        if not self.page.get_parent().permissions_for_user(request.user).can_add_subpage():
+            raise PermissionDenied
+        return super().dispatch(request, page_id=page_id)
+
+    def get_page_subtitle(self) -> str:
+        return self.page.title
+
+    def get_initial(self):
+        return {"days": 7, "title": self.page.get_latest_revision_as_object().title}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page=self.page, edit_url=reverse("wagtailadmin_pages:edit", args=[self.page.pk]), **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            copy = event_page_duplicate(
+                actor=self.request.user,
+                page=self.page,
+                offset=timedelta(days=form.cleaned_data["days"]),
+                title=form.cleaned_data["title"],
+            )
+        except DomainError as refusal:
+            form.add_error(None, str(refusal))
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{copy.title}” is a new draft; check it and publish or submit it.")
+        return redirect("wagtailadmin_pages:edit", copy.pk)

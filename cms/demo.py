@@ -418,4 +418,5 @@ def seed() -> HomePage:
     speakers, partners = _speakers(), _partners()
     _events(events, speakers, partners)
     _site_settings(site, events, about, contact, privacy)
+    sections.sync_all()
     return home

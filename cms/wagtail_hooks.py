@@ -10,9 +10,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registry.selectors import event_record, manages_event
+from registry.services import DomainError
 
-from .admin_views import EventCancelView
+from .admin_views import EventCancelView, EventDuplicateView
 from .models import EventPage, Partner, Speaker
+from .services import event_page_deletion_check
 
 
 class SpeakerViewSet(SnippetViewSet):
@@ -64,9 +66,43 @@ class CancelEventButton(PageMenuItem):
         return record is not None and not record.is_cancelled
 
 
+class DuplicateEventButton(PageMenuItem):
+    """A draft copy with its dates moved, for those who may add events to its section."""
+
+    label = "Duplicate with new dates"
+    icon_name = "copy"
+    url_name = "cms_event_duplicate"
+
+    def is_shown(self, user) -> bool:
+        page = self.page
+        return page.specific_class is EventPage and page.get_parent().permissions_for_user(user).can_add_subpage()
+
+
 @hooks.register("register_page_header_buttons")
 def event_header_buttons(page, user, view_name, next_url=None):
+    yield DuplicateEventButton(page=page, priority=50)
     yield CancelEventButton(page=page, priority=55)
+
+
+@hooks.register("before_copy_page")
+def events_are_duplicated_with_their_dates(request, page):
+    """Wagtail's copy would keep the dates and could land in another organization's section: events go through
+    "Duplicate with new dates" instead."""
+    if page.specific_class is EventPage:
+        return redirect("cms_event_duplicate", page.pk)
+    return None
+
+
+@hooks.register("before_delete_page")
+def events_people_registered_for_are_cancelled(request, page):
+    if page.specific_class is not EventPage:
+        return None
+    try:
+        event_page_deletion_check(page=page)
+    except DomainError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
 
 
 @hooks.register("before_move_page")
@@ -81,4 +117,7 @@ def events_stay_with_their_organization(request, page, destination):
 
 @hooks.register("register_admin_urls")
 def event_admin_urls():
-    return [path("events/<int:page_id>/cancel/", EventCancelView.as_view(), name="cms_event_cancel")]
+    return [
+        path("events/<int:page_id>/cancel/", EventCancelView.as_view(), name="cms_event_cancel"),
+        path("events/<int:page_id>/duplicate/", EventDuplicateView.as_view(), name="cms_event_duplicate"),
+    ]

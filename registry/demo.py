@@ -28,7 +28,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 def seed() -> list[tuple[str, str]]:
     """Load organizations, halls and one user of every role; returns (email, role) pairs."""
     for row in _rows("organizations.csv"):
-        services.organization_upsert(actor=SYSTEM, **row)
+        directly = row.pop("publishes_events_directly") == "yes"
+        services.organization_upsert(actor=SYSTEM, publishes_events_directly=directly, **row)
     for row in _rows("venues.csv"):
         services.venue_upsert(
             actor=SYSTEM,

@@ -12,7 +12,7 @@ from cms import sections
 from cms.models import EventPage, OrganizationEventsPage
 from cms.tests import factories
 from registry.models import EventRecord, Membership, Role
-from registry.tests.factories import MembershipFactory, OrganizationFactory, UserFactory, signed_in
+from registry.tests.factories import MembershipFactory, OrganizationFactory, RegistrationFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +201,34 @@ def test_an_event_cannot_be_moved_into_another_organizations_section(clubs, clie
     client.post(f"/admin/pages/{event.pk}/move/{sections.section_of(society).pk}/confirm/")
 
     assert Page.objects.get(pk=event.pk).get_parent().pk == sections.section_of(club).pk
+
+
+def test_an_organizer_duplicates_an_event_a_week_later_from_the_editor(clubs, client):
+    club, society = clubs
+    event = factories.event("Hack Night", organization=club, sessions=2)
+    theirs = factories.event("Poetry Evening", organization=society)
+    signed_in(client, writer(club))
+
+    assert "Duplicate with new dates" in client.get(f"/admin/pages/{event.pk}/edit/").content.decode()
+    response = client.post(f"/admin/events/{event.pk}/duplicate/", {"days": 7, "title": "Hack Night II"})
+
+    copy = EventPage.objects.get(title="Hack Night II")
+    assert response.status_code == 302 and response["Location"] == f"/admin/pages/{copy.pk}/edit/"
+    assert not copy.live and copy.starts_at == event.starts_at + timedelta(days=7)
+    assert copy.sessions.count() == 2
+    assert client.post(f"/admin/events/{theirs.pk}/duplicate/", {"days": 7}).status_code in (302, 403)
+    assert EventPage.objects.filter(title="Poetry Evening").count() == 1, "nothing copied from another organization"
+    assert client.get(f"/admin/pages/{event.pk}/copy/").status_code == 302, "Wagtail's copy leads to duplicating"
+
+
+def test_deleting_an_event_people_registered_for_is_refused_in_the_editor(clubs, client):
+    _, society = clubs
+    society.publishes_events_directly = True
+    society.save()
+    event = factories.event("Poetry Evening", organization=society)
+    RegistrationFactory(page_id=event.pk)
+    signed_in(client, writer(society))
+
+    client.post(f"/admin/pages/{event.pk}/delete/")
+
+    assert EventPage.objects.filter(pk=event.pk).exists()

@@ -122,14 +122,24 @@ def profile_update(*, actor, user: User, records: list) -> User:
 
 
 @transaction.atomic
-def organization_upsert(*, actor, name: str, kind: str, description: str = "", email: str = "") -> Organization:
+def organization_upsert(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    description: str = "",
+    email: str = "",
+    publishes_events_directly: bool | None = None,
+) -> Organization:
+    """Create or update an organization by name; `publishes_events_directly` left as None keeps what it was (new
+    organizations have their events reviewed)."""
     require_permission(actor, "registry.change_organization", "Only staff admins change organizations.")
     if kind not in Organization.Kind.values:
         raise DomainError(f"Unknown organization kind {kind!r}; use one of {', '.join(Organization.Kind.values)}.")
-    organization, _ = Organization.objects.update_or_create(
-        slug=slugify(name)[:200],
-        defaults={"name": name, "kind": kind, "description": description, "email": email},
-    )
+    defaults = {"name": name, "kind": kind, "description": description, "email": email}
+    if publishes_events_directly is not None:
+        defaults["publishes_events_directly"] = publishes_events_directly
+    organization, _ = Organization.objects.update_or_create(slug=slugify(name)[:200], defaults=defaults)
     return organization
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from approvals import api as approvals_api
 from cms import api as cms_api
+from cms import authoring_api
 from registry.api.common import IdConverter
 from registry.api_errors import api_not_found
 
@@ -13,8 +14,9 @@ register_converter(IdConverter, "id")
 
 v1 = [
     path("", include("registry.api.urls")),
-    path("events", cms_api.Events.as_view(), name="api_events"),
-    path("events/<id:page_id>", cms_api.EventDetail.as_view(), name="api_event"),
+    path("events", authoring_api.Events.as_view(), name="api_events"),
+    path("events/<id:page_id>", authoring_api.EventDetail.as_view(), name="api_event"),
+    path("events/<id:page_id>/duplicate", authoring_api.DuplicateEvent.as_view(), name="api_event_duplicate"),
     path("events/<id:page_id>/register", cms_api.Register.as_view(), name="api_event_register"),
     path("events/<id:page_id>/cancel", cms_api.CancelEvent.as_view(), name="api_event_cancel"),
     path("speakers", cms_api.Speakers.as_view(), name="api_speakers"),
