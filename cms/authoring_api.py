@@ -212,6 +212,17 @@ class EventDetail(public_api.EventDetail):
                 },
                 request_only=True,
             ),
+            OpenApiExample(
+                "Changed and published",
+                value={
+                    **DRAFT,
+                    "live": True,
+                    "in_review": False,
+                    "url": "https://convene.example.org/events/coding-club/git-basics/",
+                },
+                response_only=True,
+                status_codes=["200"],
+            ),
         ],
         tags=["events"],
     )
@@ -250,7 +261,15 @@ class DuplicateEvent(public_api.CancelEvent):
         ),
         request=DuplicateSerializer,
         responses={201: EventDraftSerializer},
-        examples=[OpenApiExample("A week later", value={"days": 7}, request_only=True)],
+        examples=[
+            OpenApiExample("A week later", value={"days": 7}, request_only=True),
+            OpenApiExample(
+                "The draft copy",
+                value={**DRAFT, "id": 43, "slug": "git-basics-copy", "in_review": False},
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
         tags=["events"],
     )
     def post(self, request: Request, page_id: int) -> Response:

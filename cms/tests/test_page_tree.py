@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from cms.models import EventIndexPage, EventPage, HomePage, StandardPage
+from cms.models import EventIndexPage, EventPage, HomePage, OrganizationEventsPage, StandardPage
 from cms.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +24,18 @@ class PageTreeRules(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(HomePage, {Page})
         self.assertAllowedSubpageTypes(HomePage, {EventIndexPage, StandardPage})
 
-    def test_events_live_only_under_the_event_index(self):
-        self.assertAllowedParentPageTypes(EventPage, {EventIndexPage})
+    def test_events_live_in_an_organizations_section_or_straight_under_the_event_index(self):
+        self.assertAllowedParentPageTypes(EventPage, {OrganizationEventsPage, EventIndexPage})
+        self.assertAllowedParentPageTypes(OrganizationEventsPage, {EventIndexPage})
         self.assertAllowedSubpageTypes(EventPage, set())
+        self.assertAllowedSubpageTypes(OrganizationEventsPage, {EventPage})
+        self.assertCanCreateAt(OrganizationEventsPage, EventPage)
         self.assertCanCreateAt(EventIndexPage, EventPage)
         self.assertCanNotCreateAt(HomePage, EventPage)
         self.assertCanNotCreateAt(StandardPage, EventPage)
 
     def test_there_is_one_event_index_under_the_home_page(self):
-        self.assertAllowedSubpageTypes(EventIndexPage, {EventPage})
+        self.assertAllowedSubpageTypes(EventIndexPage, {OrganizationEventsPage, EventPage})
         self.assertCanNotCreateAt(StandardPage, EventIndexPage)
         self.assertEqual(EventIndexPage.max_count, 1)
 

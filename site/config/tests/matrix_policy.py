@@ -164,8 +164,7 @@ CUSTOM = {
 
 # --- Wagtail's admin (/admin/) ---------------------------------------------
 # Wagtail decides within its admin by its own permissions; what is ours: nobody reaches it without access to the
-# admin, staff first give the second factor, and organizers (who have admin access for the hall calendar and
-# reports, but no pages of their own yet) are turned away from editing.
+# admin, staff first give the second factor, and organizers write their own organization's section only.
 
 
 def _wagtail(organizers: str, editor: str, staff_admin: str | None = None) -> dict:
@@ -190,6 +189,9 @@ NOTHING_THERE = _wagtail("not found", "not found")  # needs arguments this world
 POST_ONLY = _wagtail("not allowed", "not allowed")
 # Cancelling an event: the organizers of its organization and staff admins (registry's `cancel_event` and scope).
 RUNS_THE_EVENT = {**_wagtail("sent home", "sent home", "ok"), "organizer_a": "ok"}
+# A's event lives in A's section (cms.sections): A's organizers write it through their organization's group, the
+# site's moderators and staff admins everywhere; B's organizers are turned away.
+WRITES_A = {**_wagtail("sent home", "ok"), "organizer_a": "ok"}
 
 # Ordered: the first pattern matching a route (as written in Wagtail's URLconf) gives its answers.
 WAGTAIL = [
@@ -199,10 +201,27 @@ WAGTAIL = [
     (r"admin/api/main/\^(pages|documents|images)/find/$", NOTHING_THERE),
     (r"admin/pages/<int:page_id>/convert_alias/$", NOTHING_THERE),
     (r"admin/events/<int:page_id>/cancel/$", RUNS_THE_EVENT),
+    (r"admin/events/<int:page_id>/duplicate/$", WRITES_A),
     (r"admin/forms/submissions/<int:page_id>/(results/)?$", NOTHING_THERE),
     (r"admin/forms/submissions/<int:page_id>/delete/$", SUPERUSERS),
     (r"admin/pages/<int:page_id>/revisions/$", _wagtail("redirect", "redirect")),
-    (r"admin/pages/<int:parent_page_id>/add_subpage/$", _wagtail("sent home", "redirect")),
+    (
+        r"admin/pages/<int:parent_page_id>/add_subpage/$",
+        {**_wagtail("sent home", "redirect"), "organizer_a": "redirect"},
+    ),
+    (r"admin/pages/$", {**EDITORS, "organizer_a": "redirect"}),  # to their own section
+    # Events are duplicated with new dates rather than copied; one people registered for is cancelled, not deleted.
+    (r"admin/pages/<int:page_id>/copy/$", {**_wagtail("sent home", "redirect"), "organizer_a": "redirect"}),
+    (r"admin/pages/<int:page_id>/delete/$", _wagtail("sent home", "redirect")),
+    (
+        r"admin/pages/(<int:parent_page_id>/(results/)?|search/(results/)?"
+        r"|<int:page_id>/(usage|edit|edit/preview|view_draft|workflow_history|history|history/results)/)$",
+        WRITES_A,
+    ),
+    (
+        r"admin/(reports/(locked|workflow|workflow_tasks|aging-pages|page-types-usage)/(results/)?|forms/(results/)?)$",
+        WRITES_A,
+    ),
     (r"admin/tag-autocomplete/<slug:app_name>/", NOTHING_THERE),  # site settings have no tags
     (r"admin/(images|documents)/chooser/create/$", EDITORS),
     (r"admin/snippets/choose/cms/(speaker|partner)/create/$", EDITORS),
