@@ -5,11 +5,13 @@
 permissions and registry's organization rule. Reads stay public (`cms.api`).
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +23,15 @@ from . import services
 from .models import EventKind, EventPage, Language
 
 WRITE_METHODS = ("POST", "PATCH", "PUT", "DELETE")
+
+
+@contextmanager
+def field_errors():
+    """An event that breaks its own rules is a 400 with the fields named, like any other invalid input."""
+    try:
+        yield
+    except services.EventInvalid as invalid:
+        raise ValidationError(invalid.errors) from invalid
 
 
 class WritesNeedVerifiedOrganizers(IsVerifiedStaff):
@@ -57,7 +68,7 @@ class EventWriteSerializer(serializers.Serializer):
         slug_field="code", queryset=Venue.objects.all(), allow_null=True, required=False, help_text="A hall's code."
     )
     online_url = serializers.URLField(required=False, allow_blank=True)
-    capacity = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    capacity = serializers.IntegerField(min_value=0, max_value=1_000_000, allow_null=True, required=False)
     registration_opens_at = serializers.DateTimeField(allow_null=True, required=False)
     registration_closes_at = serializers.DateTimeField(allow_null=True, required=False)
     waitlist_enabled = serializers.BooleanField(required=False)
@@ -173,13 +184,14 @@ class Events(public_api.Events):
     def post(self, request: Request) -> Response:
         serializer = EventWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        page = services.event_page_create(
-            actor=request.user,
-            organization=serializer.validated_data.get("organization"),
-            fields=serializer.page_fields(),
-            sessions=serializer.session_inputs(),
-            publication=serializer.validated_data["publication"],
-        )
+        with field_errors():
+            page = services.event_page_create(
+                actor=request.user,
+                organization=serializer.validated_data.get("organization"),
+                fields=serializer.page_fields(),
+                sessions=serializer.session_inputs(),
+                publication=serializer.validated_data["publication"],
+            )
         return Response(_draft_data(page, request), status=status.HTTP_201_CREATED)
 
 
@@ -230,13 +242,14 @@ class EventDetail(public_api.EventDetail):
         page = _any_event(page_id)
         serializer = EventUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        page = services.event_page_update(
-            actor=request.user,
-            page=page,
-            fields=serializer.page_fields(),
-            sessions=serializer.session_inputs(),
-            publication=serializer.validated_data.get("publication", services.Publication.DRAFT),
-        )
+        with field_errors():
+            page = services.event_page_update(
+                actor=request.user,
+                page=page,
+                fields=serializer.page_fields(),
+                sessions=serializer.session_inputs(),
+                publication=serializer.validated_data.get("publication", services.Publication.DRAFT),
+            )
         return Response(_draft_data(page, request))
 
     @extend_schema(
@@ -275,10 +288,11 @@ class DuplicateEvent(public_api.CancelEvent):
     def post(self, request: Request, page_id: int) -> Response:
         serializer = DuplicateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        copy = services.event_page_duplicate(
-            actor=request.user,
-            page=_any_event(page_id),
-            offset=timedelta(days=serializer.validated_data["days"]),
-            title=serializer.validated_data["title"],
-        )
+        with field_errors():
+            copy = services.event_page_duplicate(
+                actor=request.user,
+                page=_any_event(page_id),
+                offset=timedelta(days=serializer.validated_data["days"]),
+                title=serializer.validated_data["title"],
+            )
         return Response(_draft_data(copy, request), status=status.HTTP_201_CREATED)

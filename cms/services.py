@@ -23,6 +23,14 @@ from . import sections
 from .models import EventIndexPage, EventPage, EventSession
 
 
+class EventInvalid(DomainError):
+    """The event as sent breaks a rule of its own (an end before its start, a hall too small): per field."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{field}: {' '.join(messages)}" for field, messages in errors.items()))
+
+
 class Publication(StrEnum):
     DRAFT = "draft"
     SUBMIT = "submit"
@@ -49,17 +57,17 @@ def _section_for(*, actor, organization: Organization | None) -> Page:
     return section
 
 
-def _described(error: ValidationError) -> str:
+def _invalid(error: ValidationError) -> EventInvalid:
     if not hasattr(error, "error_dict"):
-        return " ".join(error.messages)
-    return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        return EventInvalid({"non_field_errors": error.messages})
+    return EventInvalid({"non_field_errors" if f == "__all__" else f: m for f, m in error.message_dict.items()})
 
 
 def _validated(page: EventPage) -> None:
     try:
         page.full_clean()
     except ValidationError as error:
-        raise DomainError(_described(error)) from error
+        raise _invalid(error) from error
 
 
 def _set_sessions(page: EventPage, sessions: list[SessionInput] | None) -> None:
@@ -71,9 +79,9 @@ def _set_sessions(page: EventPage, sessions: list[SessionInput] | None) -> None:
     ]
     for session in sessions:
         if session.ends_at <= session.starts_at:
-            raise DomainError(f"Session {session.title!r} must end after it starts.")
+            raise EventInvalid({"sessions": [f"Session {session.title!r} must end after it starts."]})
         if session.starts_at < page.starts_at or session.ends_at > page.ends_at:
-            raise DomainError(f"Session {session.title!r} must fall within the event's start and end.")
+            raise EventInvalid({"sessions": [f"Session {session.title!r} must fall within the event's start and end."]})
 
 
 def _finish(page: EventPage, *, actor, publication: Publication) -> EventPage:
@@ -81,7 +89,10 @@ def _finish(page: EventPage, *, actor, publication: Publication) -> EventPage:
     permissions = page.permissions_for_user(actor)
     if publication == Publication.PUBLISH and not permissions.can_publish():
         raise NotAllowed("Your organization's events are reviewed before they go live: submit it instead.")
-    revision = page.save_revision(user=actor, log_action=True)
+    try:
+        revision = page.save_revision(user=actor, log_action=True)  # validates the page as the editor's save does
+    except ValidationError as error:
+        raise _invalid(error) from error
     if publication == Publication.PUBLISH:
         revision.publish(user=actor)
     elif publication == Publication.SUBMIT:
@@ -117,7 +128,7 @@ def event_page_create(
     try:
         parent.add_child(instance=page)  # Wagtail validates the page (its clean and fields) as it saves it
     except ValidationError as error:
-        raise DomainError(_described(error)) from error
+        raise _invalid(error) from error
     return _finish(page, actor=actor, publication=publication)
 
 
@@ -170,7 +181,10 @@ def event_page_duplicate(*, actor, page: EventPage, offset: timedelta, title: st
     slug = _free_slug(parent, source.slug)
 
     def shifted(value):
-        return value + offset if value else value
+        try:
+            return value + offset if value else value
+        except OverflowError as error:
+            raise EventInvalid({"days": ["That moves the event's dates beyond the calendar."]}) from error
 
     copy = source.copy(
         to=parent,

@@ -177,3 +177,21 @@ def test_duplicating_makes_a_draft_a_week_later_with_its_sessions_and_nothing_el
     originals = list(event.sessions.order_by("starts_at"))
     assert [s.starts_at for s in sessions] == [s.starts_at + timedelta(days=7) for s in originals]
     assert not EventRecord.objects.filter(page_id=copy.pk).exists(), "a draft has no registrations or seats"
+
+
+def test_an_event_that_breaks_its_own_rules_is_a_400_naming_the_field(clubs, client):
+    club, _ = clubs
+    organizer_of(client, club)
+
+    backwards = client.post(
+        "/api/v1/events", new_event("coding-club", ends_at=when(9), sessions=[]), content_type="application/json"
+    )
+    outside = client.post(
+        "/api/v1/events",
+        new_event("coding-club", sessions=[{"title": "Early", "starts_at": when(9), "ends_at": when(10)}]),
+        content_type="application/json",
+    )
+
+    assert backwards.status_code == 400 and "ends_at" in backwards.json()["errors"]
+    assert outside.status_code == 400 and "sessions" in outside.json()["errors"]
+    assert not EventPage.objects.filter(title="Git Basics").exists()
