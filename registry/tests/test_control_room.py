@@ -320,7 +320,7 @@ def test_the_attendance_preview_shows_names_sessions_and_what_changes_and_lists_
     }
     assert [row["line"].code for row in preview["unknown"]] == ["NOSUCHCODE1", racer.code]
     page = response.content.decode()
-    assert "Will be checked in" in page and "Left as it is: already checked in at" in page
+    assert "Will be checked in" in page and "Already checked in at" in page and "Left as it is." in page
     assert "Not admitted: this registration is waitlisted." in page
     assert "Not found at this event" in page
     # Only the row that would check someone in can be ticked; nothing is written by the preview.
