@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from ..models import Attendance, EventRecord, Message, Registration, RegistrationStatus
-from .organizer import _with_figures
+from .organizer import with_figures
 
 # Registrations per day up to this many days; a longer history is counted per week.
 MOST_DAYS = 45
@@ -19,7 +19,7 @@ def event_with_figures(page_id: int, *, now: datetime | None = None) -> EventRec
     """The event's record with My events' figures: `registered`, `confirmed`, `waitlisted`, `pending`,
     `checked_in`, `status` (and `seats_left` from the record)."""
     events = EventRecord.objects.filter(page_id=page_id).select_related("organization", "venue")
-    return _with_figures(events, now=now or timezone.now()).first()
+    return with_figures(events, now=now or timezone.now()).first()
 
 
 def registrations_over_time(page_id: int, *, now: datetime | None = None) -> tuple[str, list[tuple[date, int]]]:

@@ -307,7 +307,7 @@ def attendance_sheet_preview(*, actor, page_id: int, lines: list[tuple[str, str,
                 code=row.code or code,
                 name=row.name,
                 email=row.email or email,
-                session=row.session if session.isdigit() else Attendance.WHOLE_EVENT,
+                session=row.session if session.isdigit() else -1,  # -1: not a session of this event
                 what=problem or row.outcome,
                 state=state,
             )
