@@ -327,10 +327,11 @@ def attendance_commit(request: HttpRequest, page_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, f"{error} Upload the sheet again to see where things stand.")
         return redirect("staff_event_attendance", page_id)
+    already = len(chosen) - admitted
     messages.success(
         request,
         f"Checked in {admitted} {'person' if admitted == 1 else 'people'} from the sheet"
-        + (f" ({len(chosen) - admitted} were already checked in)." if len(chosen) > admitted else "."),
+        + (f"; {already} {'was' if already == 1 else 'were'} already checked in." if already else "."),
     )
     return redirect("staff_event_participants", page_id)
 

@@ -339,7 +339,7 @@ def test_committing_checks_in_only_the_ticked_rows_and_never_touches_a_door_chec
         follow=True,
     )
 
-    assert "Checked in 1 person from the sheet (1 were already checked in)." in response.content.decode()
+    assert "Checked in 1 person from the sheet; 1 was already checked in." in response.content.decode()
     ada = Attendance.objects.get(registration=people["ada"])
     assert (ada.method, ada.checked_in_by) == (Attendance.Method.UPLOAD, campus["organizer"])
     grace = Attendance.objects.get(registration=people["grace"])
