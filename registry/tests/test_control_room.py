@@ -514,3 +514,25 @@ def test_the_control_room_and_participants_cost_the_same_for_3_or_30_people():
     for section in ("staff_event_control_room", "staff_event_participants", "staff_event_participants_csv"):
         queries_for(client, url(section, small))  # warm caches (permissions, content types)
         assert queries_for(client, url(section, small)) == queries_for(client, url(section, large)), section
+
+
+# --- the services refuse whoever does not run the event, whatever screen asks -----------------------------------
+
+
+def test_the_services_behind_the_control_room_refuse_another_organizations_organizer(campus, workshop_held):
+    from registry.services import NotAllowed
+    from registry.services import attendance as attendance_services
+
+    outsider = campus["robotics_organizer"]
+    ada = campus["people"]["ada"]
+    certificate = Certificate.objects.get(registration=ada)
+
+    with pytest.raises(NotAllowed):
+        certificate_services.certificate_reissue(certificate=certificate, actor=outsider)
+    with pytest.raises(NotAllowed):
+        attendance_services.attendance_sheet_commit(actor=outsider, page_id=workshop_held.pk, chosen=[(ada.code, 0)])
+    with pytest.raises(NotAllowed):
+        attendance_services.attendance_sheet_preview(
+            actor=outsider, page_id=workshop_held.pk, lines=[(ada.code, "", "0")]
+        )
+    assert Certificate.objects.get(pk=certificate.pk).sha256 == certificate.sha256

@@ -1,6 +1,6 @@
 """An organizer runs a busy event from its control room in real headless Chromium, on a laptop and on a phone: the
-overview, the participant list (checking someone in by name) and an attendance sheet's preview each fit the window,
-show keyboard focus and give axe-core nothing serious to report."""
+overview, the participant list (checking someone in by name), an attendance sheet's preview, certificates and
+messages each fit the window and give axe-core nothing serious to report."""
 
 from datetime import timedelta
 
@@ -107,3 +107,12 @@ def test_the_control_room_participants_and_an_attendance_preview_work_on_a_lapto
     page.get_by_role("button", name="Check in the ticked rows").click()
     page.get_by_text("Checked in 1 person from the sheet.").wait_for()
     assert Attendance.objects.get(registration=people[21]).method == Attendance.Method.UPLOAD
+
+    # The other sections fit too.
+    for size, label in ((LAPTOP, "laptop"), (PHONE, "phone")):
+        page.set_viewport_size(size)
+        for section, heading in (("certificates", "Who has earned one"), ("messages", None)):
+            page.goto(f"{live_server.url}/staff/events/{event.pk}/{section}/")
+            if heading:
+                page.get_by_role("heading", name=heading).wait_for()
+            assert_usable(page, where=f"{section} ({label})")
