@@ -89,7 +89,7 @@ def test_the_control_room_participants_and_an_attendance_preview_work_on_a_lapto
     page.get_by_role("button", name="Find").click()
     page.get_by_role("button", name=f"Check in {stranded.full_name}").click()
     page.get_by_text(f"{stranded.full_name} is checked in.").wait_for()
-    assert "by Olga Organizer (by name)" in page.get_by_role("table", name="1 participant").inner_text()
+    assert "by Olga Organizer (By name)" in page.get_by_role("table", name="1 participant").inner_text()
     assert Attendance.objects.get(registration=stranded).method == Attendance.Method.BY_NAME
 
     people = busy_event["people"]
