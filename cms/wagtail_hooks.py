@@ -78,7 +78,7 @@ class ControlRoomButton(PageMenuItem):
 
 @hooks.register("register_page_header_buttons")
 def event_header_buttons(page, user, view_name, next_url=None):
-    yield ControlRoomButton(page=page, priority=50)
+    yield ControlRoomButton(page=page, priority=45)
     yield CancelEventButton(page=page, priority=55)
 
 
