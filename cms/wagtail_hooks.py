@@ -1,4 +1,5 @@
-"""Speakers and partners in the Wagtail admin (listing, filters, search, export), and cancelling an event."""
+"""Speakers and partners in the Wagtail admin (listing, filters, search, export), cancelling an event and the way
+to its control room."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -78,8 +79,22 @@ class DuplicateEventButton(PageMenuItem):
         return page.specific_class is EventPage and page.get_parent().permissions_for_user(user).can_add_subpage()
 
 
+class ControlRoomButton(PageMenuItem):
+    """Opens the event's control room in the back office (figures, participants, attendance, certificates),
+    for those who run it, once it is published (registry keeps its record from then on)."""
+
+    label = "Control room"
+    icon_name = "view"
+    url_name = "staff_event_control_room"
+
+    def is_shown(self, user) -> bool:
+        page = self.page
+        return page.specific_class is EventPage and manages_event(user, page.pk)
+
+
 @hooks.register("register_page_header_buttons")
 def event_header_buttons(page, user, view_name, next_url=None):
+    yield ControlRoomButton(page=page, priority=45)
     yield DuplicateEventButton(page=page, priority=50)
     yield CancelEventButton(page=page, priority=55)
 

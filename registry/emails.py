@@ -195,7 +195,7 @@ def still_true(message: Message) -> bool:
 
     The certificate's row is locked, so a revocation waits for a send already under way and cannot go stale.
     """
-    if message.template != "certificate_issued":
+    if message.template.partition(":")[0] != "certificate_issued":  # also "certificate_issued:again-…"
         return True
     valid = Certificate.objects.select_for_update().filter(registration_id=message.registration_id, revoked_at=None)
     return valid.values_list("pk", flat=True).first() is not None

@@ -35,7 +35,7 @@ class EventRecordAdmin(KeptByServices, admin.ModelAdmin):
     list_filter = ["organization", "is_cancelled", "requires_approval", ("starts_at", admin.DateFieldListFilter)]
     search_fields = ["title"]
     date_hierarchy = "starts_at"
-    readonly_fields = [field.name for field in EventRecord._meta.fields]
+    readonly_fields = ["control_room", *(field.name for field in EventRecord._meta.fields)]
 
     def get_queryset(self, request):
         return (
@@ -60,10 +60,17 @@ class EventRecordAdmin(KeptByServices, admin.ModelAdmin):
         ]
         return checkin_urls + super().get_urls()
 
+    @admin.display(description="Control room")
+    def control_room(self, obj):
+        """The event's page for running it: figures, participants, attendance sheets, certificates, messages."""
+        url = reverse("staff_event_control_room", args=[obj.page_id])
+        return format_html('<a href="{}">Open the control room for {}</a>', url, obj)
+
     @admin.display(description="Day of the event")
     def checkin_link(self, obj):
         return format_html(
-            '<a href="{}">Check in</a> · <a href="{}">Certificates</a> · {}',
+            '<a href="{}">Control room</a> · <a href="{}">Check in</a> · <a href="{}">Certificates</a> · {}',
+            reverse("staff_event_control_room", args=[obj.page_id]),
             reverse("admin:registry_checkin", args=[obj.page_id]),
             reverse("admin:registry_certificatebatch_add") + f"?event={obj.pk}",
             log_link("Messages", page__id__exact=obj.page_id),

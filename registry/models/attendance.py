@@ -22,6 +22,7 @@ class Attendance(models.Model):
         MANUAL = "manual", "Typed code"
         UPLOAD = "upload", "Bulk upload"
         API = "api", "API"
+        BY_NAME = "by_name", "By name"  # found in the participant list by a steward: no ticket at hand
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="attendances")
     session = models.PositiveIntegerField(

@@ -6,7 +6,13 @@ from .attendance import (
     AttendanceImportForm,
     AttendanceSheetResource,
 )
-from .core import CreditCategoryResource, OrganizationResource, RegistrationExportResource, VenueResource
+from .core import (
+    CreditCategoryResource,
+    OrganizationResource,
+    ParticipantExportResource,
+    RegistrationExportResource,
+    VenueResource,
+)
 from .people import MenteeAssignmentResource, PersonResource
 
 __all__ = [
@@ -17,6 +23,7 @@ __all__ = [
     "CreditCategoryResource",
     "MenteeAssignmentResource",
     "OrganizationResource",
+    "ParticipantExportResource",
     "PersonResource",
     "RegistrationExportResource",
     "VenueResource",

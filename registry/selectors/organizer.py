@@ -22,7 +22,8 @@ def _counted(status_filter: Q | None = None) -> Count:
     return Count(_REGISTRATIONS, filter=status_filter, distinct=True)
 
 
-def _with_figures(events: QuerySet, *, now: datetime) -> QuerySet:
+def with_figures(events: QuerySet, *, now: datetime) -> QuerySet:
+    """My events' figures (and `status`) annotated on a queryset of event records; the control room shares them."""
     status = f"{_REGISTRATIONS}__status"
     return events.annotate(
         registered=_counted(Q(**{f"{status}__in": ACTIVE})),
@@ -61,4 +62,4 @@ def organizer_events(*, user, when: str = UPCOMING, q: str = "", now: datetime |
         events = events.filter(Q(ends_at__lte=now) | Q(is_cancelled=True)).order_by("-starts_at", "-pk")
     if q.strip():
         events = events.filter(title__icontains=q.strip())
-    return _with_figures(events.select_related("organization"), now=now)
+    return with_figures(events.select_related("organization"), now=now)

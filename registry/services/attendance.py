@@ -11,6 +11,7 @@ from django.utils import timezone
 from ..actors import person
 from ..models import Attendance, EventRecord, Registration, RegistrationStatus, User
 from ..selectors.scope import manages_event
+from .errors import DomainError
 from .guards import require_event_manager
 
 CHECKIN_SALT = "registry.checkin"
@@ -187,6 +188,10 @@ class AttendanceSheet:
             return self.by_code.get(_code_from(code) or "")
         return self.by_email.get(email)
 
+    def finds(self, code: str, email: str) -> Registration | None:
+        """The registration at this event a line names (by code, else by email), or None."""
+        return self._registration(code, email.lower())
+
     def current(self, code: str, email: str, session: int) -> SheetRow | None:
         """The line as it already stands (the person checked in for that session), or None."""
         registration = self._registration(code, email)
@@ -257,3 +262,85 @@ class AttendanceSheet:
                 )
                 admitted += result.admitted
         return admitted
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """One line of an attendance sheet as the control room previews it: who, which session, what would happen.
+
+    `state` is "new" (ticking it checks them in), "already" (checked in before: left as it is), "problem"
+    (someone at this event the door would not admit, or a line repeated) or "unknown" (nobody at this event).
+    """
+
+    number: int
+    code: str
+    name: str
+    email: str
+    session: int
+    what: str
+    state: str
+
+    @property
+    def choice(self) -> str:
+        """What the preview's tick box sends back to commit this line."""
+        return f"{self.code}:{self.session}"
+
+
+def attendance_sheet_preview(*, actor, page_id: int, lines: list[tuple[str, str, str]]) -> list[PreviewLine]:
+    """What checking in each `(code, email, session)` line would do, with the door's rules; writes nothing."""
+    sheet = AttendanceSheet(actor=actor, page_id=page_id)
+    preview = []
+    for number, (code, email, session) in enumerate(lines, start=1):
+        row = SheetRow(code=code, email=email)
+        problem = sheet.check(number, code, email, session, row)
+        if problem is None:
+            already = row.outcome != "Will be checked in"
+            state = "already" if already else "new"
+        else:
+            found = sheet.finds(code, email)
+            state = "unknown" if found is None else "problem"
+            if found is not None and not row.name:
+                row.code, row.name, row.email = found.code, found.full_name, found.email
+        preview.append(
+            PreviewLine(
+                number=number,
+                code=row.code or code,
+                name=row.name,
+                email=row.email or email,
+                session=row.session if session.isdigit() else -1,  # -1: not a session of this event
+                what=problem or row.outcome,
+                state=state,
+            )
+        )
+    return preview
+
+
+def attendance_sheet_commit(*, actor, page_id: int, chosen: list[tuple[str, int]]) -> int:
+    """Check in the chosen `(code, session)` lines of a previewed sheet, all or none; returns how many were admitted.
+
+    Each line is checked again with the door's rules: if any chosen line would now be refused, nothing is written
+    and the error says which. A line whose person was checked in meanwhile (at the door) is left as it is.
+    """
+    sheet = AttendanceSheet(actor=actor, page_id=page_id)
+    if not chosen:
+        raise DomainError("Tick the rows to check in.")
+    for number, (code, session) in enumerate(chosen, start=1):
+        row = SheetRow()
+        problem = sheet.check(number, code, "", str(session), row)
+        if problem is not None:
+            raise DomainError(f"Nothing was checked in: {problem}")
+        sheet.accept(row)
+    admitted = 0
+    with transaction.atomic():
+        for registration, session in sheet.accepted:
+            result = check_in(
+                page_id=page_id,
+                scanned=registration.code,
+                actor=actor,
+                session=session,
+                method=Attendance.Method.UPLOAD,
+            )
+            if result.outcome not in (Outcome.CHECKED_IN, Outcome.ALREADY):
+                raise DomainError(f"Nothing was checked in: {registration.full_name}: {result.message}")
+            admitted += result.admitted
+    return admitted

@@ -296,6 +296,57 @@ def certificate_revoke(*, certificate: Certificate, actor: User, reason: str, no
     return certificate
 
 
+def certificate_reissue(*, certificate: Certificate, actor: User, now=None) -> Certificate:
+    """Replace one person's certificate and send it to them again: a fresh PDF from the default template with the
+    registration's name as it is now (a corrected spelling, say) and the event's details, under the same code, so
+    its verification link and QR code keep working. The PDF it replaces no longer matches any certificate.
+
+    Whoever may issue the event's certificates may reissue one; a revoked certificate is not sent again.
+    """
+    registration = certificate.registration
+    require_event_manager(
+        actor, registration.page_id, permission="registry.add_certificatebatch", doing="reissue its certificates"
+    )
+    if certificate.revoked_at is not None:
+        raise DomainError(
+            f"Certificate {certificate.code} was revoked on {certificate.revoked_at:%d %b %Y}; it is not sent again."
+        )
+    template = _default_template()
+    record = EventRecord.objects.select_related("organization", "credit_category").get(page_id=registration.page_id)
+    issuer = record.organization.name if record.organization else emails.branding()["site_name"]
+    now = now or timezone.now()
+    data = rendering.certificate_data(
+        registration, record, code=certificate.code, issuer=issuer, today=timezone.localdate(now)
+    )
+    # Rendered before the transaction: laying a certificate out takes a moment, and no row waits for it.
+    [[rendered]] = rendering.render_chunks(
+        rendering.TemplateSource.of(template), [[data]], signatory=rendering.signatory_details()
+    )
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise DomainError(f"Certificate {certificate.code} was revoked meanwhile; it is not sent again.")
+        replaced = certificate.pdf.name
+        certificate.holder_name, certificate.event_title = data.name, data.event
+        certificate.event_starts_at, certificate.event_ends_at = data.starts, data.ends
+        certificate.credit_points, certificate.credit_category_id = data.credits, record.credit_category_id
+        certificate.issuer, certificate.template, certificate.sha256 = data.issuer, template, rendered.sha256
+        certificate.issued_at = now
+        certificate.pdf.save(f"{data.code}.pdf", ContentFile(rendered.pdf), save=False)
+        certificate._history_user = person(actor)
+        certificate.save()
+        if replaced and replaced != certificate.pdf.name:
+            storage = certificate.pdf.storage
+            transaction.on_commit(lambda: storage.delete(replaced))
+        messages.tell_registrant(
+            registration=registration,
+            template=f"certificate_issued:again-{now:%Y%m%d%H%M%S}",
+            title=data.event,
+        )
+    logger.info("Certificate %s reissued by %s", certificate.code, actor)
+    return certificate
+
+
 def certificates_issue_due(*, actor=SYSTEM, now=None) -> list[CertificateBatch]:
     """The periodic sweep: resume batches whose worker died, and issue for recently completed events that do so
     automatically.

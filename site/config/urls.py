@@ -30,6 +30,7 @@ urlpatterns = [
     path("staff/inbox/", admin.site.admin_view(approvals_admin.inbox_view), name="approvals_inbox"),
     path("staff/reports/", include("registry.admin.reports")),
     path("staff/my-events/", include("registry.admin.my_events")),
+    path("staff/events/", include("registry.admin.control_room")),
     path("staff/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -146,6 +146,18 @@ CUSTOM = {
     "staff_reports": _staff("ok", "ok", "ok", "ok"),
     "staff_report_csv": _staff("ok", "ok", "ok", "ok"),
     "staff_my_events": _staff("ok", "ok", "ok", "ok"),
+    # An event's control room and its sections: A's event, for A's organizers and staff admins; nobody else finds it.
+    # Its writes (check in by name, commit an attendance sheet, issue, send a certificate again) answer POST only.
+    "staff_event_control_room": _staff("not found", "ok", "not found", "ok"),
+    "staff_event_participants": _staff("not found", "ok", "not found", "ok"),
+    "staff_event_participants_csv": _staff("not found", "ok", "not found", "ok"),
+    "staff_event_attendance": _staff("not found", "ok", "not found", "ok"),
+    "staff_event_certificates": _staff("not found", "ok", "not found", "ok"),
+    "staff_event_messages": _staff("not found", "ok", "not found", "ok"),
+    "staff_event_check_in_by_name": _staff(*["not allowed"] * 4),
+    "staff_event_attendance_commit": _staff(*["not allowed"] * 4),
+    "staff_event_certificates_issue": _staff(*["not allowed"] * 4),
+    "staff_event_certificate_reissue": _staff(*["not allowed"] * 4),
     "approvals:list": {**_staff("forbidden", "ok", "ok", "ok"), "attendee": "forbidden", "editor": "forbidden"},
     "approvals:new": {**_staff("forbidden", "ok", "ok", "ok"), "attendee": "forbidden", "editor": "forbidden"},
     "approvals:availability": {

@@ -58,9 +58,25 @@ def back_office_views(world) -> list[View]:
     return views
 
 
+CONTROL_ROOM = (
+    "staff_event_control_room",
+    "staff_event_participants",
+    "staff_event_participants_csv",
+    "staff_event_attendance",
+    "staff_event_certificates",
+    "staff_event_messages",
+    "staff_event_check_in_by_name",
+    "staff_event_attendance_commit",
+    "staff_event_certificates_issue",
+    "staff_event_certificate_reissue",
+)
+
+
 def staff_views_outside_admins(world) -> list[View]:
     booking = world.objects["approvals.hallbooking"]
+    event = world.objects["page"]
     return [
+        *(View(name, reverse(name, args=[event.pk])) for name in CONTROL_ROOM),
         View("approvals_inbox", reverse("approvals_inbox")),
         View("staff_reports", reverse("staff_reports")),
         View("staff_report_csv", reverse("staff_report_csv", args=["check-in"])),

@@ -82,7 +82,7 @@ def answers_differing_from_the_policy(client, role, views) -> tuple[list, list, 
     return missing, wrong, leaks
 
 
-def refused_writes(client, role, views) -> None:
+def refused_writes(client, role, views, world) -> None:
     """POST what a hostile person would to every view that writes, where the policy refuses them."""
     for view in views:
         if view.url is None or not view.name.startswith("admin:"):
@@ -96,8 +96,26 @@ def refused_writes(client, role, views) -> None:
                 "approvals:new",
                 "admin:registry_checkin_scan",
                 "admin:registry_certificatebatch_resume",
+                "staff_event_check_in_by_name",
+                "staff_event_attendance_commit",
+                "staff_event_certificates_issue",
+                "staff_event_certificate_reissue",
             ):
                 client.post(view.url, HOSTILE)
+        # The control room's writes, naming A's real registration and certificate.
+        registration = world.objects["registry.registration"]
+        certificate = world.objects.get("registry.certificate")
+        real = {
+            "code": registration.code,
+            "chosen": f"{registration.code}:0",
+        }
+        for view in views:
+            if view.name in ("staff_event_check_in_by_name", "staff_event_attendance_commit"):
+                client.post(view.url, real)
+            elif view.name == "staff_event_certificate_reissue" and certificate is not None:
+                client.post(view.url, {"code": certificate.code})
+            elif view.name == "staff_event_certificates_issue":
+                client.post(view.url)
     if role not in ("editor", "organizer_a"):  # Wagtail's page permissions decide for those who may write A's pages
         for view in views:
             # The link choosers write nothing (and Wagtail answers a form without its fields with an error).
@@ -116,7 +134,7 @@ def test_every_staff_view_answers_each_person_as_the_policy_says_and_refused_wri
     before = snapshot(world)
 
     missing, wrong, leaks = answers_differing_from_the_policy(client, role, staying)
-    refused_writes(client, role, staying)
+    refused_writes(client, role, staying, world)
     after = snapshot(world)
     for view in views:
         if "logout" in view.name:  # signing out ends the session: each on a session of its own
