@@ -159,6 +159,38 @@ def test_a_new_code_can_be_asked_for_and_replaces_the_first(client):
     assert signed_in_as(client) is not None
 
 
+def test_signing_up_with_a_taken_address_shows_the_same_code_page_and_mails_the_owner_instead(client):
+    UserFactory(email="taken@example.org")
+    newcomer = client.__class__()
+
+    taken = sign_up(client, "taken@example.org")
+    fresh = sign_up(newcomer, "fresh@example.org")
+
+    assert taken["Location"] == fresh["Location"] == VERIFY
+    taken_page = page_text(client.get(VERIFY)).replace("taken@example.org", "ADDRESS")
+    fresh_page = page_text(newcomer.get(VERIFY)).replace("fresh@example.org", "ADDRESS")
+    assert taken_page == fresh_page
+    owner_mail, newcomer_mail = mail.outbox
+    assert owner_mail.to == ["taken@example.org"] and "You already have an account" in owner_mail.body
+    assert not re.search(r"\b\d{6}\b", owner_mail.body), "the owner's mail has no code to enter"
+    assert newcomer_mail.to == ["fresh@example.org"]
+
+
+def test_a_signed_in_person_confirms_an_added_address_with_a_code(client):
+    person = UserFactory(email="ada@example.org")
+    client.force_login(person, backend="registry.backends.AuthenticationBackend")
+
+    response = client.post("/accounts/email/", {"action_add": "", "email": "ada@work.example.org"})
+    assert response["Location"] == VERIFY
+    [message] = mail.outbox
+    assert message.to == ["ada@work.example.org"] and "Confirm your email address" in message.body
+    assert "Back to your email addresses" in page_text(client.get(VERIFY))
+
+    client.post(VERIFY, {"code": code_in(message)})
+
+    assert person.emailaddress_set.get(email="ada@work.example.org").verified
+
+
 # --- password reset by code -------------------------------------------------------------------------------------
 
 
