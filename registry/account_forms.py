@@ -32,3 +32,38 @@ class ConfirmPasswordResetCodeForm(allauth_forms.ConfirmPasswordResetCodeForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _code_field(self)
+
+
+def _labels(form, labels: dict[str, str]) -> None:
+    """Plain sentence-case labels, and placeholders that don't repeat them."""
+    for name, label in labels.items():
+        if name in form.fields:
+            form.fields[name].label = label
+            form.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class SignupForm(allauth_forms.SignupForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _labels(self, {"password1": "Password", "password2": "Repeat the password"})
+
+
+class ChangePasswordForm(allauth_forms.ChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _labels(
+            self,
+            {"oldpassword": "Current password", "password1": "New password", "password2": "Repeat the new password"},
+        )
+
+
+class ResetPasswordKeyForm(allauth_forms.ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _labels(self, {"password1": "New password", "password2": "Repeat the new password"})
+
+
+class SetPasswordForm(allauth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _labels(self, {"password1": "Password", "password2": "Repeat the password"})

@@ -130,3 +130,27 @@ def test_lockout_is_per_account_so_other_people_can_still_sign_in(client):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(other.pk)
+
+
+@pytest.mark.parametrize(
+    "path, signed_in, heading",
+    [
+        ("/accounts/login/", False, "Sign in"),
+        ("/accounts/signup/", False, "Create an account"),
+        ("/accounts/password/reset/", False, "Reset your password"),
+        ("/accounts/email/", True, "Email addresses"),
+        ("/accounts/password/change/", True, "Change your password"),
+        ("/accounts/logout/", True, "Sign out"),
+    ],
+)
+def test_account_pages_are_in_the_sites_layout_with_plain_labels(client, path, signed_in, heading):
+    if signed_in:
+        client.force_login(UserFactory(), backend="registry.backends.AuthenticationBackend")
+
+    page = client.get(path).content.decode()
+
+    assert f"<h1>{heading}</h1>" in page
+    assert 'class="site-header"' in page and 'class="site-footer"' in page and "account-page" in page
+    labels = re.findall(r"<label[^>]*>(.*?)</label>", page, flags=re.S)
+    assert not [label for label in labels if re.sub(r"<[^>]+>|\*", "", label).strip().endswith(":")]
+    assert "Remember Me" not in page and "is an email address for user" not in page

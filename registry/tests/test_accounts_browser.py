@@ -31,8 +31,8 @@ def test_a_visitor_signs_up_enters_the_emailed_code_and_is_signed_in(live_server
     assert_usable(page, where="sign-up page")
 
     page.get_by_label("Email").fill("ravi.new@example.com")
-    page.get_by_label("Password").first.fill(PASSPHRASE)  # then "Password (again)"
-    page.get_by_label("Password (again)").fill(PASSPHRASE)
+    page.get_by_label(re.compile(r"^Password")).fill(PASSPHRASE)
+    page.get_by_label("Repeat the password").fill(PASSPHRASE)
     page.get_by_role("button", name="Sign up").click()
 
     page.get_by_role("heading", name="Check your email").wait_for()
@@ -77,8 +77,8 @@ def test_the_sign_in_and_password_reset_pages_work_on_a_phone(live_server, brows
 
     page.get_by_role("heading", name="Choose a new password").wait_for()
     assert_usable(page, where="new password page")
-    page.get_by_label("New Password").first.fill("a-brand-new-passphrase-7")
-    page.get_by_label("New Password (again)").fill("a-brand-new-passphrase-7")
+    page.get_by_label(re.compile(r"^New password")).fill("a-brand-new-passphrase-7")
+    page.get_by_label("Repeat the new password").fill("a-brand-new-passphrase-7")
     page.get_by_role("button", name="Save my new password").click()
 
     page.get_by_role("heading", name="Password changed").wait_for()

@@ -231,6 +231,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "ht
 ACCOUNT_ADAPTER = "registry.adapters.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "registry.account_forms.LoginForm",
+    "signup": "registry.account_forms.SignupForm",
+    "change_password": "registry.account_forms.ChangePasswordForm",
+    "reset_password_from_key": "registry.account_forms.ResetPasswordKeyForm",
+    "set_password": "registry.account_forms.SetPasswordForm",
     "confirm_email_verification_code": "registry.account_forms.ConfirmEmailVerificationCodeForm",
     "confirm_password_reset_code": "registry.account_forms.ConfirmPasswordResetCodeForm",
 }
