@@ -10,8 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from registry import otp
 from registry.models import User
-from registry.tests.factories import PASSWORD, UserFactory
+from registry.tests.factories import PASSWORD, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +155,17 @@ def test_account_pages_are_in_the_sites_layout_with_plain_labels(client, path, s
     labels = re.findall(r"<label[^>]*>(.*?)</label>", page, flags=re.S)
     assert not [label for label in labels if re.sub(r"<[^>]+>|\*", "", label).strip().endswith(":")]
     assert "Remember Me" not in page and "is an email address for user" not in page
+
+
+def test_a_wrong_second_factor_code_is_told_beside_the_field(client):
+    staff = StaffFactory()
+    otp.backup_codes_regenerate(staff, codes=["right-code"])
+    login(client, staff.email, PASSWORD)
+
+    response = client.post("/accounts/2fa/", {"token": "wrong-code", "next": "/staff/"})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'aria-describedby="id_token_helptext id_token_error"' in page
+    assert 'id="id_token_helptext"' in page and 'id="id_token_error"' in page
+    assert "That code is not valid" in page.split('id="id_token_error"', 1)[1]
