@@ -3,14 +3,21 @@ emails go into the message log."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 
+from .emails import branding
 from .security import client_address, login_identifier, login_slowed
 from .services import messages
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "incorrect_code": "That code isn't right. Check the email we sent and type its digits again.",
+    }
+
     def get_client_ip(self, request) -> str:
         """allauth's own reading (ALLAUTH_TRUSTED_PROXY_COUNT) would be a second answer to who is asking."""
         address = client_address(request)
@@ -25,12 +32,23 @@ class AccountAdapter(DefaultAccountAdapter):
         super().pre_authenticate(request, **credentials)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """As allauth sends it (verification, password reset, sign-up attempts), logged as account mail."""
+        """As allauth sends it (verification, password reset, sign-up attempts), logged as account mail.
+
+        Text and HTML, in the site's name (`branding`, as the other emails), never the host and port allauth's own
+        templates greet with; codes say how long they work (`code_minutes`)."""
         request = allauth_context.request
         email_message = self.render_mail(
             template_prefix,
             email,
-            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+            {
+                "request": request,
+                "email": email,
+                "current_site": get_current_site(request),
+                "branding": branding(),
+                "site_url": settings.SITE_URL,
+                "code_minutes": settings.ACCOUNT_CODE_MINUTES,
+                **context,
+            },
         )
         messages.account_email_send(
             address=email, template=f"account:{template_prefix.rsplit('/', 1)[-1]}", email=email_message

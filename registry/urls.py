@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, certificates, invitations, notifications, registrations
+from .views import account, account_codes, certificates, invitations, notifications, registrations
 
 urlpatterns = [
     path("registrations/", registrations.my_registrations, name="my_registrations"),
@@ -9,6 +9,17 @@ urlpatterns = [
     path("registrations/calendar/<str:token>/", registrations.registration_calendar, name="registration_calendar"),
     path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
     path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
+    # allauth's code pages, saying how many tries are left and what to do when none are (views/account_codes.py).
+    path(
+        "accounts/confirm-email/",
+        account_codes.email_verification_sent,
+        name="account_email_verification_sent",
+    ),
+    path(
+        "accounts/password/reset/confirm/",
+        account_codes.confirm_password_reset_code,
+        name="account_confirm_password_reset_code",
+    ),
     path("accounts/profile/", account.profile, name="account_profile"),
     path("accounts/organize/", account.organizer_requests, name="organizer_requests"),
     path("notifications/", notifications.notifications, name="notifications"),

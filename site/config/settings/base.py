@@ -208,11 +208,36 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# Sign-up verification and password reset send a code to type in, not a link: the person stays in the browser
+# they started in, and a new account is signed in as soon as its code is accepted. A code is 6 digits, works for
+# ACCOUNT_CODE_MINUTES and for ACCOUNT_CODE_ATTEMPTS tries; then the person asks for a new one.
+ACCOUNT_CODE_MINUTES = int(os.environ.get("ACCOUNT_CODE_MINUTES", "15"))
+ACCOUNT_CODE_ATTEMPTS = int(os.environ.get("ACCOUNT_CODE_ATTEMPTS", "3"))
+ALLAUTH_USER_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_TIMEOUT = ACCOUNT_CODE_MINUTES * 60
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_MAX_ATTEMPTS = ACCOUNT_CODE_ATTEMPTS
+# "Send me a new code", twice. Not "use a different address": allauth offers that only when the account is real,
+# so showing it would tell a stranger whether an address was already taken.
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
+ACCOUNT_PASSWORD_RESET_BY_CODE_TIMEOUT = ACCOUNT_CODE_MINUTES * 60
+ACCOUNT_PASSWORD_RESET_BY_CODE_MAX_ATTEMPTS = ACCOUNT_CODE_ATTEMPTS
+# A reset asked for an address without an account shows the same pages and mails nobody.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Convene] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 # Keys allauth's limits on registry.security.client_address and paces logins like the API does.
 ACCOUNT_ADAPTER = "registry.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "registry.account_forms.LoginForm",
+    "signup": "registry.account_forms.SignupForm",
+    "change_password": "registry.account_forms.ChangePasswordForm",
+    "reset_password_from_key": "registry.account_forms.ResetPasswordKeyForm",
+    "set_password": "registry.account_forms.SetPasswordForm",
+    "confirm_email_verification_code": "registry.account_forms.ConfirmEmailVerificationCodeForm",
+    "confirm_password_reset_code": "registry.account_forms.ConfirmPasswordResetCodeForm",
+}
 # allauth's own limits (per IP and per account, cache-backed) guard sign-up,
 # login, verification and reset, in the seeds' minute/hour/day spirit.
 ACCOUNT_RATE_LIMITS = {
@@ -220,7 +245,8 @@ ACCOUNT_RATE_LIMITS = {
     # Per address only: a per-account limit would lock the owner out everywhere (the lockout policy is below).
     "login_failed": "20/m/ip",
     "signup": "20/m/ip,100/h/ip",
-    "confirm_email": "1/3m/key",
+    # A new code (sign-in while unverified, "send a new code") at most every 10 seconds, 10 an hour per address.
+    "confirm_email": "1/10s/key,10/h/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
