@@ -95,6 +95,7 @@ class RegistrationForm(forms.Form):
         if self.signed_in:
             # An account holder's identity comes from the verified account, and no timer holds them up.
             self.fields["full_name"].initial = user.get_full_name()
+            self.fields["full_name"].required = False  # left empty, the account's name is used
             self.fields["email"].initial = user.email
             self.fields["email"].disabled = True
             self.fields["phone"].initial = user.phone

@@ -214,8 +214,12 @@ def registration_submit(
     Account holders register as themselves (their address and, unless they give one, their name); guests give
     both. Limits per client address and per email address apply to everyone. A hybrid event needs to know how
     the person will attend. A guest whose address is already registered gets the same answer as a new guest,
-    and the address's owner an email.
+    and the address's owner an email. Nobody registers without agreeing that the organizers may use their
+    details to run the event (`consent`); when they agreed is kept on the registration.
     """
+    if consent is not True:
+        raise DomainError("Agree that the organizers may use your details to run this event.")
+    now = now or timezone.now()
     person = actor if actor is not None and actor.is_authenticated and actor.pk is not None else None
     if person is not None:
         email = person.email
