@@ -18,8 +18,14 @@ from .selectors import meeting_link
 PRODID = "-//Convene//Registrations//EN"
 
 
+def calendar_path(registration: Registration) -> str:
+    """The registrant's own calendar file, by a signed link (for the site's own pages)."""
+    return reverse("registration_calendar", args=[tokens.make(registration.code, "calendar")])
+
+
 def calendar_url(registration: Registration) -> str:
-    return f"{settings.SITE_URL}{reverse('registration_calendar', args=[tokens.make(registration.code, 'calendar')])}"
+    """The same, absolute, for emails."""
+    return f"{settings.SITE_URL}{calendar_path(registration)}"
 
 
 def _place(record: EventRecord, link: str) -> str:

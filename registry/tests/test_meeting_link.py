@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 LINK = "https://meet.example.org/secret-room"
 SECRET = LINK.encode()
-PRIVATE_CALENDAR = re.compile(r"http://[^\s\"<]+(/registrations/calendar/[^\s\"<]+/)")
+PRIVATE_CALENDAR = re.compile(r"(?:http://[^\s\"<]+)?(/registrations/calendar/[^\s\"<]+/)")
 CONFIRM_LINK = re.compile(r"http://[^\s\"<]+(/registrations/confirm/[^\s\"<]+/)")
 CANCEL_LINK = re.compile(r"http://[^\s\"<]+(/registrations/cancel/[^\s\"<]+/)")
 

@@ -410,7 +410,7 @@ def test_cancel_on_my_registrations_is_a_danger_button_apart_from_the_calendar_l
     html = client.get("/registrations/").content.decode()
 
     assert re.search(r'<a class="button danger" href="/registrations/\w+/cancel/">Cancel', html)
-    assert re.search(r'<a href="http://[^"]+/registrations/calendar/[^"]+">Add to calendar', html)
+    assert re.search(r'<a href="/registrations/calendar/[^"]+">Add to calendar', html)
 
 
 # --- Answers --------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ way forward. Every page on the way fits the window and passes axe-core."""
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -62,7 +63,7 @@ def test_a_guest_registers_opens_their_page_from_the_email_adds_it_to_the_calend
     with page.expect_download() as download:
         page.get_by_role("link", name="Add to calendar (.ics)").click()
     assert download.value.suggested_filename.endswith(".ics")
-    assert "BEGIN:VCALENDAR" in open(download.value.path()).read()
+    assert "BEGIN:VCALENDAR" in Path(download.value.path()).read_text()
 
     page.get_by_role("link", name="Cancel my registration").click()
     page.get_by_role("heading", name="Cancel your registration?").wait_for()

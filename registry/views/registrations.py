@@ -134,7 +134,7 @@ def _ticket(registration: Registration) -> dict:
     return {
         "ticket_qr": qr.svg_data_uri(checkin_token(registration), box_size=6),
         "meeting_link": selectors.meeting_link(registration),
-        "calendar_url": calendars.calendar_url(registration),
+        "calendar_url": calendars.calendar_path(registration),
         "google_calendar_url": calendars.google_calendar_url(registration),
         "registration_path": registration_path(registration),
     }
@@ -181,7 +181,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         if not is_past and registration.status == "confirmed":
             registration.ticket_qr = qr.svg_data_uri(checkin_token(registration), box_size=6)
             registration.meeting_link = selectors.meeting_link(registration)
-        registration.calendar_url = calendars.calendar_url(registration)
+        registration.calendar_url = calendars.calendar_path(registration)
         registration.own_page = registration_path(registration)
         (past if is_past else upcoming).append(registration)
     past.reverse()
@@ -327,7 +327,7 @@ def _registration_page(request: HttpRequest, registration: Registration, answers
         "is_past": record.ends_at < now,
         "position": selectors.waitlist_position(registration),
         "answers_form": answers_form,
-        "calendar_url": calendars.calendar_url(registration),
+        "calendar_url": calendars.calendar_path(registration),
         "google_calendar_url": calendars.google_calendar_url(registration),
         "cancel_url": reverse("registration_page_cancel", args=[request.resolver_match.kwargs["token"]]),
         "may_resend": registration.status in service.RESENDABLE,
