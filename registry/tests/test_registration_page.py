@@ -456,3 +456,16 @@ def test_nobody_registers_without_consent():
     with pytest.raises(DomainError, match="Agree"):
         service.registration_submit(actor=UserFactory(), page=make_event(), consent=False)
     assert not Registration.objects.exists()
+
+
+def test_confirming_a_held_seat_from_the_email_offers_the_ticket_and_the_calendar(client):
+    registration = guest(make_event(title="Robotics"))
+
+    response = client.post(f"/registrations/confirm/{tokens.make(registration.code, 'confirm')}/")
+
+    html = response.content.decode()
+    assert "You&#x27;re registered" in html
+    assert 'alt="Check-in QR code' in html
+    assert 'href="/registrations/calendar/' in html and "calendar.google.com" in html
+    assert "/registrations/r/" in html
+    assert "private" in response["Cache-Control"]
