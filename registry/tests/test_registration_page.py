@@ -464,7 +464,7 @@ def test_confirming_a_held_seat_from_the_email_offers_the_ticket_and_the_calenda
     response = client.post(f"/registrations/confirm/{tokens.make(registration.code, 'confirm')}/")
 
     html = response.content.decode()
-    assert "You&#x27;re registered" in html
+    assert "You're registered" in html
     assert 'alt="Check-in QR code' in html
     assert 'href="/registrations/calendar/' in html and "calendar.google.com" in html
     assert "/registrations/r/" in html

@@ -217,6 +217,7 @@ def resend_confirmation(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("my_registrations")
 
 
+@never_cache
 def registration_calendar(request: HttpRequest, token: str) -> HttpResponse:
     """The registrant's own calendar file, from the signed link in their emails or on My registrations."""
     try:
