@@ -434,6 +434,7 @@ class Register(generics.GenericAPIView):
                 phone=data["phone"],
                 attendance_mode=data.get("attendance_mode", ""),
                 answers=_answers(page, data["answers"]),
+                consent=data["consent"],
                 client_address=client_address(request),
             )
         except registration_service.RateLimited as exc:

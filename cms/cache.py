@@ -4,6 +4,7 @@ Only what is the same for every anonymous visitor is stored: GET/HEAD requests w
 answered 200 without touching the session, queueing a message, setting a cookie or saying `private`.
 A page with a form keeps its CSRF token out of the cache: the stored copy holds a marker, and each visitor
 gets a fresh token of their own (the CSRF middleware, which sits outside this one, then sets their cookie).
+The guest registration form's timer, which works once, is likewise made afresh for each visitor.
 
 Publishing or unpublishing any page or snippet, or deleting a page, bumps a generation number that retires
 every stored page at once. With Redis the generation is shared by every process; on the local-memory default
@@ -19,11 +20,15 @@ from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
+from registry.forms import form_started_token
+
 GENERATION_KEY = "cms:page-cache:generation"
 SKIPPED_PREFIXES = ("/admin/", "/staff/", "/accounts/", "/documents/", "/healthz", "/static/", "/media/")
 HIT_HEADER = "X-Page-Cache"
 CSRF_MARKER = b"__cms_page_cache_csrf_token__"
 CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The guest registration form's timer works once, so every visitor gets a fresh one, as with the CSRF token.
+FORM_STARTED_INPUT = re.compile(rb'(name="form_started" value=")[^"]*(")')
 
 
 def purge_page_cache(**kwargs) -> None:
@@ -97,6 +102,8 @@ class PublicPageCacheMiddleware:
         content, headers = stored
         if CSRF_MARKER in content:
             content = content.replace(CSRF_MARKER, get_token(request).encode())
+        if b'name="form_started"' in content:
+            content = FORM_STARTED_INPUT.sub(lambda m: m[1] + form_started_token().encode() + m[2], content)
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value

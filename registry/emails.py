@@ -60,6 +60,16 @@ def cancel_url(registration: Registration) -> str:
     return absolute(reverse("registration_cancel", args=[tokens.make(registration.code, "cancel")]))
 
 
+def registration_path(registration: Registration) -> str:
+    """The registration's own page, by a signed link: status, ticket, calendar, answers, cancel, offers.
+    It works until `REGISTRATION_LINK_DAYS_AFTER_EVENT` days after the event ends and signs nobody in."""
+    return reverse("registration_page", args=[tokens.make(registration.code, tokens.MANAGE)])
+
+
+def registration_url(registration: Registration) -> str:
+    return absolute(registration_path(registration))
+
+
 def _when(minutes: int) -> str:
     delta = timedelta(minutes=minutes)
     if delta >= timedelta(days=1):
@@ -88,6 +98,7 @@ def build(registration: Registration, kind: str) -> EmailMultiAlternatives:
         "calendar_url": calendars.calendar_url(registration),
         "online_url": selectors.meeting_link(registration) if base_kind in TICKET_KINDS else "",
         "account_url": absolute(reverse("my_registrations")),
+        "registration_url": registration_url(registration),
         "confirm_url": confirm_url(registration),
         "cancel_url": cancel_url(registration),
         "waitlist_position": selectors.waitlist_position(registration),
@@ -257,6 +268,10 @@ def login_alert_build(user, *, addresses: int) -> EmailMultiAlternatives:
 def _notice(message: Message) -> EmailMultiAlternatives:
     """A short message in the site's email layout: what happened, and the one thing to do about it."""
     registration = message.registration
+    url, action = message.url, message.data.get("action", "Open it")
+    if registration is not None:
+        # News about a registration leads to its own page, for guests and account holders alike.
+        url, action = registration_url(registration), "See my registration"
     context = {
         "subject": message.subject,
         "body": message.body,
@@ -264,12 +279,29 @@ def _notice(message: Message) -> EmailMultiAlternatives:
         "name": registration.full_name
         if registration
         else (message.recipient.get_full_name() if message.recipient else ""),
-        "url": absolute(message.url) if message.url.startswith("/") else message.url,
-        "action": message.data.get("action", "Open it"),
+        "url": absolute(url) if url.startswith("/") else url,
+        "action": action,
         "branding": branding(),
     }
     email = EmailMultiAlternatives(subject=message.subject, body=render_to_string("registry/email/notice.txt", context))
     email.attach_alternative(render_to_string("registry/email/notice.html", context), "text/html")
+    return email
+
+
+def _registration_links(message: Message) -> EmailMultiAlternatives:
+    """The links to an address's registrations, made now (the message log keeps only which registrations)."""
+    registrations = Registration.objects.filter(
+        pk__in=message.data.get("registrations", []), email__iexact=message.address
+    ).select_related("page", "page__event_record")
+    context = {
+        "items": [(registration, registration_url(registration)) for registration in registrations],
+        "days": settings.REGISTRATION_LINK_DAYS_AFTER_EVENT,
+        "branding": branding(),
+    }
+    email = EmailMultiAlternatives(
+        subject=message.subject, body=render_to_string("registry/email/registration_links.txt", context)
+    )
+    email.attach_alternative(render_to_string("registry/email/registration_links.html", context), "text/html")
     return email
 
 
@@ -282,6 +314,7 @@ def _login_alert(message: Message) -> EmailMultiAlternatives:
 
 
 register_renderer("notice", _notice)
+register_renderer("registration_links", _registration_links)
 register_renderer("invitation", _invitation)
 register_renderer("password_reset", _invitation)
 register_renderer("login_alert", _login_alert)

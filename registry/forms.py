@@ -1,10 +1,12 @@
 import copy
 import json
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 
 from .models import (
     SERVICE_KINDS,
@@ -19,6 +21,28 @@ from .models import (
 from .selectors.organizer import UPCOMING, WHEN_CHOICES
 
 FORM_STARTED_SALT = "registry.registration-form-started"
+FORM_STARTED_MAX_AGE = 86_400
+FORM_STARTED_INPUT_NAME = "form_started"
+
+
+def form_started_token(started_at: float | None = None) -> str:
+    """The guest form's timer: when the form was shown, and a nonce that lets it be sent once, signed."""
+    started_at = time.time() if started_at is None else started_at
+    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(f"{started_at}:{secrets.token_urlsafe(12)}")
+
+
+def read_form_started(token: str) -> tuple[float, str]:
+    """When the form was shown and its nonce; `signing.BadSignature` or `ValueError` when forged or too old."""
+    value = signing.TimestampSigner(salt=FORM_STARTED_SALT).unsign(token, max_age=FORM_STARTED_MAX_AGE)
+    started, _, nonce = value.partition(":")
+    if not nonce:
+        raise ValueError("A timer without its nonce.")
+    return float(started), nonce
+
+
+def spend_form_started(nonce: str) -> bool:
+    """Record that a timer was used; False when it was used before (a replay). Kept until the token expires."""
+    return cache.add(f"registry:form-started:{nonce}", 1, timeout=FORM_STARTED_MAX_AGE + 60)
 
 
 class OTPTokenForm(forms.Form):
@@ -32,11 +56,14 @@ class OTPTokenForm(forms.Form):
 
 
 class RegistrationForm(forms.Form):
-    """Register for an event: identity, consent, the editor's questions, and two bot traps.
+    """Register for an event: identity, consent, the editor's questions, and two bot traps for guests.
 
     The honeypot (`website`) is hidden from people and filled by naive bots;
-    `form_started` is a signed timestamp that rejects submissions made faster
-    than a person can type. No third-party captcha: the network is closed.
+    `form_started` (guests only) is a signed timestamp with a nonce that rejects
+    submissions made faster than a person can type, and works once: a replayed
+    token is refused. Signed-in people have proved themselves by signing in, so
+    they register with one click and no timer. No third-party captcha: the
+    network is closed.
     """
 
     full_name = forms.CharField(label="Full name", max_length=200)
@@ -64,14 +91,31 @@ class RegistrationForm(forms.Form):
             del self.fields["attendance_mode"]
         else:
             self.fields["attendance_mode"].required = True
-        if user is not None and user.is_authenticated:
-            # An account holder's identity comes from the verified account.
+        self.signed_in = user is not None and user.is_authenticated
+        if self.signed_in:
+            # An account holder's identity comes from the verified account, and no timer holds them up.
             self.fields["full_name"].initial = user.get_full_name()
+            self.fields["full_name"].required = False  # left empty, the account's name is used
             self.fields["email"].initial = user.email
             self.fields["email"].disabled = True
             self.fields["phone"].initial = user.phone
+            del self.fields["form_started"]
+        else:
+            self.fields["form_started"].initial = form_started_token()
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-        self.fields["form_started"].initial = signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time()))
+        if self.is_bound:
+            self.data = self.data.copy()
+
+    def renew_timer(self) -> None:
+        """The form goes back to a guest with errors: give it a fresh nonce, keeping when they started, so
+        sending it again is not a replay (and not "quicker than a person" either)."""
+        if self.signed_in or not self.is_bound:
+            return
+        try:
+            started, _ = read_form_started(self.data.get("form_started", ""))
+        except (signing.BadSignature, ValueError):
+            started = time.time()
+        self.data["form_started"] = form_started_token(started)
 
     def clean_website(self):
         # The field is hidden from people, so its error is shown with the form's own errors.
@@ -81,13 +125,17 @@ class RegistrationForm(forms.Form):
 
     def clean_form_started(self):
         try:
-            signer = signing.TimestampSigner(salt=FORM_STARTED_SALT)
-            started = float(signer.unsign(self.cleaned_data["form_started"], max_age=86_400))
+            started, nonce = read_form_started(self.cleaned_data["form_started"])
         except (signing.BadSignature, ValueError) as exc:
             raise forms.ValidationError("This form has expired. Please reload the page and try again.") from exc
         if time.time() - started < settings.REGISTRATION_MIN_FILL_SECONDS:
             raise forms.ValidationError(
                 "That was quicker than a person can type. Please check the form and send it again."
+            )
+        if not spend_form_started(nonce):
+            raise forms.ValidationError(
+                "We have already received this form. Check your email for our message; "
+                "to register someone else, send the form again."
             )
         return started
 
@@ -112,6 +160,15 @@ def json_safe_answers(cleaned: dict) -> dict:
             value = str(value)
         result[name] = value
     return result
+
+
+class RegistrationLinkRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        help_text="We'll email the links to your registrations there, if it has any.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class ProfileForm(forms.ModelForm):

@@ -1,8 +1,10 @@
-"""Signed, expiring links in emails: confirm a seat, cancel a registration."""
+"""Signed, expiring links in emails: confirm a seat, cancel a registration, open the registration's own page."""
 
 from django.core import signing
 
 SALT = "registry.registration-link"
+# The registration's own page; its age is checked against the event's end, not the link's (see the view).
+MANAGE = "manage"
 
 
 class LinkError(Exception):

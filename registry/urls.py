@@ -7,7 +7,13 @@ urlpatterns = [
     path("registrations/confirm/<str:token>/", registrations.registration_confirm, name="registration_confirm"),
     path("registrations/cancel/<str:token>/", registrations.registration_cancel, name="registration_cancel"),
     path("registrations/calendar/<str:token>/", registrations.registration_calendar, name="registration_calendar"),
+    path("registrations/link/", registrations.registration_link_request, name="registration_link_request"),
+    path("registrations/r/<str:token>/", registrations.registration_page, name="registration_page"),
+    path(
+        "registrations/r/<str:token>/cancel/", registrations.registration_page_cancel, name="registration_page_cancel"
+    ),
     path("registrations/<str:code>/cancel/", registrations.my_registration_cancel, name="my_registration_cancel"),
+    path("registrations/<str:code>/accept/", registrations.my_offer_accept, name="my_offer_accept"),
     path("registrations/<str:code>/resend/", registrations.resend_confirmation, name="registration_resend"),
     # allauth's code pages, saying how many tries are left and what to do when none are (views/account_codes.py).
     path(

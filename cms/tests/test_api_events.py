@@ -120,6 +120,7 @@ def test_a_guest_gets_the_same_answer_whether_or_not_already_registered(django_c
     registration = Registration.objects.get()
     assert registration.status == RegistrationStatus.AWAITING_CONFIRMATION and registration.user is None
     assert len(mail.outbox) == 2, "a confirmation link, then the same link again"
+    assert registration.consent_given_at is not None, "when they agreed to the organizers' use of their details"
 
 
 def test_an_account_holder_is_registered_at_once_then_waitlisted_when_full():

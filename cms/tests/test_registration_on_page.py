@@ -1,15 +1,17 @@
 """Registering on the event page: the form, its errors, rate limits and bot traps, never a 500."""
 
+import re
 import time
 from datetime import timedelta
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from cms.tests import factories
-from registry.forms import FORM_STARTED_SALT
+from registry.forms import form_started_token
 from registry.models import Registration, RegistrationStatus
 from registry.tests.factories import PASSWORD, UserFactory
 
@@ -17,7 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def started(seconds_ago: float = 30) -> str:
-    return signing.TimestampSigner(salt=FORM_STARTED_SALT).sign(str(time.time() - seconds_ago))
+    """The guest form's timer as the page gives it, opened `seconds_ago`; each works once."""
+    return form_started_token(time.time() - seconds_ago)
 
 
 def guest_form(**overrides) -> dict:
@@ -27,7 +30,7 @@ def guest_form(**overrides) -> dict:
         "phone": "",
         "consent": "on",
         "website": "",
-        "form_started": started(),
+        "form_started": overrides.pop("form_started", None) or started(),
     }
     data.update(overrides)
     if data["form_started"] == "just now":
@@ -201,3 +204,70 @@ def test_an_unpublished_event_takes_no_registrations(client):
 
     assert register(client, event).status_code == 404
     assert not Registration.objects.exists()
+
+
+# --- One click means one click; a guest's timer works once ---------------------------------------------------
+
+
+def test_a_signed_in_person_is_not_held_up_by_the_bot_timer(client):
+    event = factories.event("Robotics 101", capacity=10)
+    person = UserFactory()
+    client.post("/accounts/login/", {"login": person.email, "password": PASSWORD})
+
+    page = client.get(event.url).content.decode()
+    response = client.post(register_url(event), {"full_name": "", "consent": "on"})
+
+    assert 'name="form_started"' not in page
+    assert response.status_code == 302
+    assert Registration.objects.get(user=person).status == RegistrationStatus.CONFIRMED
+
+
+def test_a_guests_timer_cannot_be_replayed(client, django_capture_on_commit_callbacks):
+    event = factories.event("Robotics 101", capacity=10)
+    token = started()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = register(client, event, email="first@example.org", form_started=token)
+        replay = register(client, event, email="second@example.org", form_started=token)
+
+    assert first.status_code == 200 and b"Check your email" in first.content
+    assert replay.status_code == 400
+    assert b"We have already received this form" in replay.content
+    assert list(Registration.objects.values_list("email", flat=True)) == ["first@example.org"]
+
+
+def test_a_guest_sent_back_to_fix_the_form_gets_a_fresh_timer_that_keeps_their_time(client):
+    event = factories.event("Robotics 101", capacity=10)
+    token = started(seconds_ago=30)
+
+    refused = register(client, event, full_name="", form_started=token)
+    renewed = re.search(r'name="form_started" value="([^"]+)"', refused.content.decode())[1]
+    again = register(client, event, form_started=renewed)
+
+    assert refused.status_code == 400 and renewed != token
+    assert again.status_code == 200 and Registration.objects.count() == 1
+
+
+def test_consent_on_the_page_is_recorded_with_its_time(client):
+    event = factories.event("Robotics 101", capacity=10)
+
+    register(client, event)
+
+    registration = Registration.objects.get()
+    assert registration.consent_given_at is not None
+    assert abs((timezone.now() - registration.consent_given_at).total_seconds()) < 60
+
+
+def test_the_page_cache_gives_every_guest_a_timer_of_their_own():
+    from django.test import Client
+
+    from cms.cache import HIT_HEADER
+
+    event = factories.event("Robotics 101", capacity=10)
+    own_cache = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "timer-test"}}
+    with override_settings(PAGE_CACHE_SECONDS=60, CACHES=own_cache):
+        first, second = Client().get(event.url), Client().get(event.url)
+
+    timers = [re.search(r'name="form_started" value="([^"]+)"', r.content.decode())[1] for r in (first, second)]
+    assert second[HIT_HEADER] == "hit"
+    assert timers[0] != timers[1]

@@ -140,6 +140,8 @@ class RegistrationAdmin(ExportMixin, ServiceAdmin):
         "hold_expires_at",
         "status",
         "decision_reason",
+        "offered_at",
+        "consent_given_at",
     ]
     fields = [
         "page",
@@ -156,6 +158,8 @@ class RegistrationAdmin(ExportMixin, ServiceAdmin):
         "created_at",
         "confirmed_at",
         "cancelled_at",
+        "offered_at",
+        "consent_given_at",
     ]
     actions = ["cancel_selected"]
 

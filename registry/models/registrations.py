@@ -39,6 +39,14 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    offered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a freed seat was offered to this person from the waitlist."
+    )
+    consent_given_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the person agreed that the organizers may use their details to run this event.",
+    )
     decision_reason = models.CharField(max_length=500, blank=True)
     history = HistoricalRecords()
 
@@ -67,3 +75,8 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def is_waitlist_offer(self) -> bool:
+        """A seat offered from the waitlist, waiting for the person to accept it before `hold_expires_at`."""
+        return self.status == RegistrationStatus.AWAITING_CONFIRMATION and self.offered_at is not None

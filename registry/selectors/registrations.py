@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
@@ -164,3 +165,25 @@ def meeting_link(registration: Registration) -> str:
     if record is None:
         record = EventRecord.objects.filter(page_id=registration.page_id).only("online_url").first()
     return record.online_url if record is not None else ""
+
+
+def registration_link_expires_at(registration: Registration):
+    """Until when a registration's own page (the signed link in its emails) opens: its event's end plus
+    `REGISTRATION_LINK_DAYS_AFTER_EVENT` days. A postponed event keeps its links working longer."""
+    page = registration._state.fields_cache.get("page")
+    record = getattr(page, "event_record", None) if page is not None else None
+    if record is None:
+        record = EventRecord.objects.filter(page_id=registration.page_id).only("ends_at").first()
+    if record is None:
+        return None
+    return record.ends_at + timedelta(days=settings.REGISTRATION_LINK_DAYS_AFTER_EVENT)
+
+
+def registrations_with_open_links(email: str, *, now) -> QuerySet:
+    """An address's registrations whose own page still opens (its event ended less than the setting's days ago)."""
+    since = now - timedelta(days=settings.REGISTRATION_LINK_DAYS_AFTER_EVENT)
+    return (
+        Registration.objects.filter(email__iexact=email.strip(), page__event_record__ends_at__gt=since)
+        .select_related("page", "page__event_record")
+        .order_by("page__event_record__starts_at", "pk")
+    )

@@ -180,8 +180,11 @@ def preferences_set(*, actor, user: User, choices: dict[str, tuple[bool, bool]])
         )
 
 
-def tell_registrant(*, registration, template: str, title: str | None = None) -> list[Message]:
-    """Queue one of the registration emails (and its in-app notice for account holders), once per registration."""
+def tell_registrant(
+    *, registration, template: str, title: str | None = None, email_only: bool = False
+) -> list[Message]:
+    """Queue one of the registration emails (and its in-app notice for account holders, unless `email_only`),
+    once per registration."""
     from .. import emails
 
     notice = emails.registrant_notice(registration, template, title=title)
@@ -191,7 +194,23 @@ def tell_registrant(*, registration, template: str, title: str | None = None) ->
         template=template,
         registration=registration,
         once_key=f"registration:{registration.pk}:{template}",
+        channels=(Channel.EMAIL,) if email_only else CHANNELS,
         **notice,
+    )
+
+
+def tell_registration_links(*, address: str, registration_ids: list[int]) -> list[Message]:
+    """Someone asked for the links to an address's registrations: one email to that address lists them. The links
+    are made when it is sent, so the log keeps no key."""
+    return notify(
+        kind=MessageKind.REGISTRATION,
+        template="registration_links",
+        subject="Links to your registrations",
+        recipient=User.objects.filter(email__iexact=address).first(),
+        address=address,
+        body="The links to your registrations' own pages.",
+        data={"registrations": registration_ids},
+        channels=(Channel.EMAIL,),
     )
 
 

@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
+from .. import selectors
 from ..actors import SYSTEM
 from ..codes import CODE_ALPHABET
 from ..models import ACTIVE, AttendanceMode, EventRecord, Message, Registration, RegistrationStatus, User
@@ -203,6 +204,7 @@ def registration_submit(
     phone: str = "",
     attendance_mode: str = "",
     answers: dict | None = None,
+    consent: bool = False,
     client_address: str = "",
     now=None,
 ) -> Submission:
@@ -211,8 +213,12 @@ def registration_submit(
     Account holders register as themselves (their address and, unless they give one, their name); guests give
     both. Limits per client address and per email address apply to everyone. A hybrid event needs to know how
     the person will attend. A guest whose address is already registered gets the same answer as a new guest,
-    and the address's owner an email.
+    and the address's owner an email. Nobody registers without agreeing that the organizers may use their
+    details to run the event (`consent`); when they agreed is kept on the registration.
     """
+    if consent is not True:
+        raise DomainError("Agree that the organizers may use your details to run this event.")
+    now = now or timezone.now()
     person = actor if actor is not None and actor.is_authenticated and actor.pk is not None else None
     if person is not None:
         email = person.email
@@ -242,6 +248,7 @@ def registration_submit(
             phone=phone,
             attendance_mode=attendance_mode,
             answers=_checked_answers(answers),
+            consent_given_at=now,
             now=now,
         )
     except AlreadyRegistered as exc:
@@ -261,6 +268,7 @@ def registration_create(
     phone: str = "",
     attendance_mode: str = "",
     answers: dict | None = None,
+    consent_given_at=None,
     now=None,
 ) -> Registration:
     """Register a person: a seat if one is free, else the waitlist, else a clear refusal.
@@ -290,6 +298,7 @@ def registration_create(
         "attendance_mode": attendance_mode,
         "answers": answers or {},
         "created_at": now,
+        "consent_given_at": consent_given_at,
     }
     try:
         with transaction.atomic():
@@ -322,6 +331,8 @@ def registration_create(
 
 
 def _status_email(registration: Registration) -> str:
+    if registration.is_waitlist_offer:
+        return "promoted"
     return {
         Status.AWAITING_CONFIRMATION: "confirm_request",
         Status.CONFIRMED: "confirmed",
@@ -331,17 +342,22 @@ def _status_email(registration: Registration) -> str:
 
 
 MAX_CONFIRMATION_SENDS = 4
+RESENDABLE = [Status.AWAITING_CONFIRMATION, Status.CONFIRMED, Status.PENDING, Status.WAITLISTED]
 
 
 def confirmation_resend(*, registration: Registration, actor) -> None:
-    """Send the confirmation link again, a few times at most (each send is its own once-only kind)."""
-    require_registrant_or_manager(actor, registration, doing="have the confirmation link sent again")
-    if registration.status != Status.AWAITING_CONFIRMATION:
-        raise DomainError("This registration does not need confirming.")
-    sent = registration.messages.filter(channel=Message.Channel.EMAIL, template__startswith="confirm_request").count()
+    """Send the registration's latest email again — the link to confirm a held seat, the offer of a seat, the
+    ticket, the waitlist place — a few times at most (each send is its own once-only message)."""
+    require_registrant_or_manager(actor, registration, doing="have the confirmation sent again")
+    if registration.status not in RESENDABLE:
+        raise DomainError(
+            f"This registration is {registration.get_status_display().lower()}: there is nothing to send."
+        )
+    template = _status_email(registration)
+    sent = registration.messages.filter(channel=Message.Channel.EMAIL, template__startswith=template).count()
     if sent >= MAX_CONFIRMATION_SENDS:
-        raise DomainError("We have already sent the link several times. Please check your spam folder.")
-    _enqueue_email(registration, f"confirm_request:{sent + 1}")
+        raise DomainError("We have already sent it several times. Please check your spam folder.")
+    messages.tell_registrant(registration=registration, template=f"{template}:{sent + 1}", email_only=True)
 
 
 def duplicate_attempt_notify(*, registration: Registration) -> None:
@@ -389,8 +405,28 @@ def registration_confirm(*, registration: Registration, actor, now=None) -> Regi
             _enqueue_email(registration, _status_email(registration))
     if hold_lapsed:
         # Refused only after the release has committed.
+        if registration.offered_at is not None:
+            deadline = timezone.localtime(registration.hold_expires_at)
+            raise DomainError(
+                f"This offer ended at {deadline:%H:%M %Z on %d %b %Y}, so the seat went to the next person waiting."
+            )
         raise DomainError("Your seat was held for a limited time and has been released. Please register again.")
     return registration
+
+
+def waitlist_offer_accept(*, registration: Registration, actor, now=None) -> Registration:
+    """Someone offered a freed seat from the waitlist takes it, before the offer's deadline."""
+    require_registrant_or_manager(actor, registration, doing="accept this seat")
+    registration.refresh_from_db(fields=["status", "offered_at", "hold_expires_at"])
+    if registration.status in (Status.CONFIRMED, Status.PENDING) and registration.offered_at is not None:
+        return registration
+    if registration.status == Status.WAITLISTED:
+        raise DomainError("No seat has been offered to you yet; we will email you when one opens.")
+    if not registration.is_waitlist_offer and registration.status != Status.EXPIRED:
+        raise DomainError("There is no offer of a seat to accept for this registration.")
+    if registration.status == Status.EXPIRED:
+        raise DomainError("This offer has ended, so the seat went to the next person waiting.")
+    return registration_confirm(registration=registration, actor=actor, now=now)
 
 
 def registration_cancel(*, registration: Registration, actor, now=None) -> Registration:
@@ -436,6 +472,44 @@ def registration_update(
         registration.attendance_mode = attendance_mode
         registration.save(update_fields=["full_name", "phone", "attendance_mode"])
     return registration
+
+
+def registration_answers_change(*, actor, registration: Registration, answers: dict) -> Registration:
+    """The person registered (or the event's organizers) change the answers to the event's questions, while the
+    registration is active and the event has not started. Front ends validate answers with the event's own form."""
+    require_registrant_or_manager(actor, registration, doing="change the answers")
+    answers = _checked_answers(answers)
+    with transaction.atomic():
+        registration = _locked(registration)
+        if not registration.is_active:
+            raise DomainError(
+                f"This registration is {registration.get_status_display().lower()}; its answers are kept."
+            )
+        record = _record(registration.page_id)
+        if record.starts_at <= timezone.now():
+            raise DomainError("The event has started; answers can no longer be changed.")
+        registration.answers = answers
+        registration.save(update_fields=["answers"])
+    return registration
+
+
+def registration_links_send(*, email: str, client_address: str = "", now=None) -> None:
+    """Email an address the links to its registrations' own pages, if it has any whose links still open.
+
+    Anyone may ask: the links reach only the address's owner, and whoever asks is told the same either way.
+    Limits per client address and per email address apply (`RateLimited`).
+    """
+    now = now or timezone.now()
+    email = User.objects.normalize_email(email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError("Give a valid email address.") from exc
+    if _over_limit("registration-links", client_address=client_address, email=email):
+        raise RateLimited("Too many requests from here or for this address; please try again later.")
+    registrations = list(selectors.registrations_with_open_links(email, now=now).values_list("pk", flat=True))
+    if registrations:
+        messages.tell_registration_links(address=email, registration_ids=registrations)
 
 
 def registration_decide(*, registration: Registration, actor: User, approve: bool, reason: str = "") -> Registration:
@@ -515,8 +589,9 @@ def _offer_freed_seats(page_id: int, now) -> list[Registration]:
         if not _take_seat(record):
             break
         candidate.status = Status.AWAITING_CONFIRMATION
+        candidate.offered_at = now
         candidate.hold_expires_at = min(now + timedelta(hours=settings.WAITLIST_OFFER_HOURS), record.starts_at)
-        candidate.save(update_fields=["status", "hold_expires_at"])
+        candidate.save(update_fields=["status", "offered_at", "hold_expires_at"])
         _enqueue_email(candidate, "promoted")
         offers.append(candidate)
     return offers

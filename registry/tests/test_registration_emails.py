@@ -159,7 +159,12 @@ def test_a_guest_registering_twice_sees_nothing_new_and_the_owner_is_told(client
         registration = service.registration_create(page=event, email=person.email, full_name="P", user=person)
         submissions = [
             service.registration_submit(
-                actor=AnonymousUser(), page=event, full_name="Someone", email=person.email.upper(), client_address=ip
+                actor=AnonymousUser(),
+                page=event,
+                full_name="Someone",
+                email=person.email.upper(),
+                consent=True,
+                client_address=ip,
             )
             for ip in ("10.0.0.1", "10.0.0.2")
         ]

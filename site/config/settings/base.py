@@ -376,6 +376,8 @@ WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "24"))
 REMINDER_OFFSETS_MINUTES = [int(m) for m in env_list("REMINDER_OFFSETS_MINUTES", "1440,60")]
 FOLLOW_UP_DELAY_MINUTES = int(os.environ.get("FOLLOW_UP_DELAY_MINUTES", "60"))
 REGISTRATION_MIN_FILL_SECONDS = 3
+# A registration's own page (the signed link in its emails) works until this many days after its event ends.
+REGISTRATION_LINK_DAYS_AFTER_EVENT = int(os.environ.get("REGISTRATION_LINK_DAYS_AFTER_EVENT", "30"))
 # A running certificate batch renews its lease as it goes; one whose lease lapsed (its worker died) is resumed.
 CERTIFICATE_BATCH_LEASE_SECONDS = int(os.environ.get("CERTIFICATE_BATCH_LEASE_SECONDS", "120"))
 # A ticket admits at the door from this long before its event starts ("too early" before that)...
