@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0014_organizer_requests'),
+        ('registry', '0016_attendance_checked_in_by_name'),
     ]
 
     operations = [
