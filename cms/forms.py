@@ -33,7 +33,7 @@ class LanguageField(forms.ChoiceField):
 
     def prepare_value(self, value):
         # The select shows the language a name chose ("English" selects the "en" option).
-        return (Language.lookup(value) or value) if isinstance(value, str) else value
+        return (Language.lookup(value.strip()) or value) if isinstance(value, str) else value
 
 
 class EventFilterForm(forms.Form):
