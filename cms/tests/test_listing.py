@@ -272,7 +272,16 @@ def places():
         ("the moon", []),
         ("  ", ["Rust meetup", "Annual day", "Webinar", "Hybrid talk", "Robotics weekend"]),
     ],
-    ids=["hall-name", "building-any-case", "address", "address-of-another", "online", "online-any-case", "nowhere", "blank"],
+    ids=[
+        "hall-name",
+        "building-any-case",
+        "address",
+        "address-of-another",
+        "online",
+        "online-any-case",
+        "nowhere",
+        "blank",
+    ],
 )
 def test_location_matches_the_hall_building_or_address_of_the_event_or_its_sessions(places, location, expected):
     places["rooms"].sessions.update(room=places["hall"])
@@ -328,8 +337,10 @@ def test_cancelled_event_cards_say_so_without_seats(client):
 
 def test_filters_fold_behind_a_button_that_counts_the_active_ones(client, catalogue):
     plain = client.get("/events/").content.decode()
-    assert '<summary>Filters</summary>' in plain
-    assert '<details class="filter-panel" data-open-when-wide>' in plain, "folded until the script opens it on a wide screen"
+    assert "<summary>Filters</summary>" in plain
+    assert '<details class="filter-panel" data-open-when-wide>' in plain, (
+        "folded until the script opens it on a wide screen"
+    )
 
     filtered = client.get("/events/", {"q": "lab", "kind": "workshop", "language": "hi"}).content.decode()
     assert 'Filters <span class="badge filter-count">2<span class="visually-hidden"> active</span></span>' in filtered

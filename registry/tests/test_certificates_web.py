@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -381,7 +381,7 @@ def test_the_verification_page_is_reachable_from_every_certificate(client, djang
     [email] = [message for message in mail.outbox if certificate.code in message.body]
 
     assert f'href="/certificates/verify/{certificate.code}/">Verification page</a>' in mine
-    assert "type its number at <a href=\"/certificates/verify/\">http://testserver/certificates/verify/</a>" in mine
+    assert 'type its number at <a href="/certificates/verify/">http://testserver/certificates/verify/</a>' in mine
     assert '<a href="/certificates/verify/">Verify another certificate</a>' in its_page
     site = settings.SITE_URL.rstrip("/")
     assert f"or by typing its number at: {site}/certificates/verify/\n" in email.body
