@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from cms.tests import factories
 from registry.models import Certificate, CreditCategory, CreditEntry
+from registry.services.registrations import registration_create
 from registry.tests.browser import LAPTOP, PHONE, assert_usable
 from registry.tests.factories import RegistrationFactory, UserFactory, VenueFactory
 
@@ -25,6 +26,11 @@ def sign_in(page, live_server, user) -> None:
     client.force_login(user, backend="registry.backends.AuthenticationBackend")
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def looks(locator) -> tuple[str, str]:
+    """A link's text colour and border colour, as drawn."""
+    return locator.evaluate("el => [getComputedStyle(el).color, getComputedStyle(el).borderTopColor]")
 
 
 @pytest.fixture
@@ -114,6 +120,16 @@ def test_finding_an_event_and_reaching_its_registration_fits_phone_and_laptop(
         page.goto(f"{live_server.url}{path}")
         page.get_by_role("heading", level=1, name=heading).wait_for()
         assert_usable(page, where=f"{path} at {viewport['width']}px")
+
+    registration_create(page=programme, email=holder.email, full_name="Meera Iyer", user=holder)
+    page.goto(f"{live_server.url}{programme.url}")
+    page.locator(".jump").get_by_role("link", name="Your registration").click()
+    cancel = page.get_by_role("link", name="Cancel my registration")
+    expect(cancel).to_be_in_viewport()
+    calendar = page.get_by_role("link", name="Add to calendar (.ics)")
+    assert looks(cancel) != looks(calendar), "cancelling must not look like adding to the calendar"
+    assert_usable(page, where=f"a registered person's event page at {viewport['width']}px")
+
     page.goto(f"{live_server.url}/certificates/")
     page.get_by_role("contentinfo").get_by_role("link", name="Verify a certificate").click()
     page.get_by_role("heading", level=1, name="Verify a certificate").wait_for()
