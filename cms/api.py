@@ -276,7 +276,13 @@ class LanguageQueryField(serializers.CharField):
 
 EVENT_FILTERS = [
     OpenApiParameter(
-        "q", {"type": "string", "maxLength": 200}, description="Free text: title, summary, body, speakers, sessions."
+        "q",
+        {"type": "string", "maxLength": 200},
+        description=(
+            "Free text. Every word as a whole word in the title, summary, body, speakers or sessions, or, as people "
+            "type, every word in the title, summary or a speaker's name with the last one as a prefix "
+            "(`machin` finds “Machine learning”)."
+        ),
     ),
     OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."),
     OpenApiParameter(
