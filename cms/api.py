@@ -5,6 +5,8 @@ the listing's own `EventFilterForm`), so the API filters exactly as /events/ doe
 Registering calls registry's `registration_submit`, as the event page's form does.
 """
 
+import re
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -245,9 +247,42 @@ EVENT_DETAIL = {
 }
 
 
+def _any_case(word: str) -> str:
+    """A regular expression (ECMA as well as Python) for one word in any mix of upper and lower case."""
+    return "".join(f"[{char.upper()}{char.lower()}]" if char.isalpha() else re.escape(char) for char in word)
+
+
+LANGUAGE_PATTERN = "^(?:" + "|".join(_any_case(word) for pair in Language.choices for word in pair) + ")$"
+
+
+class LanguageQueryField(serializers.CharField):
+    """A language by its code or its English name, in any case; answers with the code."""
+
+    default_error_messages = {
+        "unknown": "Unknown language “{value}”. Use a code or a name: {known}.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data) -> str:
+        value = super().to_internal_value(data)
+        code = Language.lookup(value)
+        if code is None:
+            known = ", ".join(f"{code} ({name})" for code, name in Language.choices)
+            self.fail("unknown", value=value, known=known)
+        return code
+
+
 EVENT_FILTERS = [
     OpenApiParameter(
-        "q", {"type": "string", "maxLength": 200}, description="Free text: title, summary, body, speakers, sessions."
+        "q",
+        {"type": "string", "maxLength": 200},
+        description=(
+            "Free text. Every word as a whole word in the title, summary, body, speakers or sessions, or, as people "
+            "type, every word in the title, summary or a speaker's name with the last one as a prefix "
+            "(`machin` finds “Machine learning”)."
+        ),
     ),
     OpenApiParameter("starts_after", OpenApiTypes.DATE, description="Starting on or after this local day."),
     OpenApiParameter(
@@ -258,8 +293,28 @@ EVENT_FILTERS = [
     OpenApiParameter("kind", str, enum=EventKind.values),
     OpenApiParameter("organization", str, description="Organization slug."),
     OpenApiParameter("venue", str, description="Venue code (the event's hall or a session's room)."),
+    OpenApiParameter(
+        "location",
+        {"type": "string", "maxLength": 120},
+        description=(
+            "Text in the name, building, floor or address of the event's hall or a session's room; "
+            "`online` also lists every event people can join online."
+        ),
+    ),
     OpenApiParameter("mode", str, enum=AttendanceMode.values, description="On site, online or hybrid."),
-    OpenApiParameter("language", str, enum=Language.values),
+    OpenApiParameter(
+        "language",
+        {"type": "string", "pattern": LANGUAGE_PATTERN},
+        description=(
+            "A language by its code or its English name, in any case: "
+            + ", ".join(f"`{code}` ({name})" for code, name in Language.choices)
+            + ". Any other value is a 400."
+        ),
+        examples=[
+            OpenApiExample("By code", value="en"),
+            OpenApiExample("By name", value="English"),
+        ],
+    ),
     OpenApiParameter("credit_category", str, description="Credit category code."),
     OpenApiParameter("seats_left", bool, description="Only events that still take registrations for a seat."),
     OpenApiParameter("when", str, enum=[When.UPCOMING, When.PAST], description="Default: upcoming."),
@@ -273,8 +328,9 @@ class EventQuerySerializer(serializers.Serializer):
     starts_after = serializers.DateField(required=False)
     starts_before = serializers.DateField(required=False)
     kind = serializers.ChoiceField(choices=EventKind.values, required=False)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=120)
     mode = serializers.ChoiceField(choices=AttendanceMode.values, required=False)
-    language = serializers.ChoiceField(choices=Language.values, required=False)
+    language = LanguageQueryField(required=False)
     seats_left = serializers.BooleanField(required=False)
     when = serializers.ChoiceField(choices=[When.UPCOMING, When.PAST], required=False)
 

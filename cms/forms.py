@@ -19,6 +19,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class LanguageField(forms.ChoiceField):
+    """A language chosen from the list, or named in a shared link by its code or name in any case
+    (`?language=en`, `?language=English`, `?language=english`)."""
+
+    default_error_messages = {
+        "invalid_choice": "We list no events in “%(value)s”. Choose a language from the list.",
+    }
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value).strip()
+        return (Language.lookup(value) or value) if value else ""
+
+    def prepare_value(self, value):
+        # The select shows the language a name chose ("English" selects the "en" option).
+        return (Language.lookup(value.strip()) or value) if isinstance(value, str) else value
+
+
 class EventFilterForm(forms.Form):
     """Validates the listing's query string; a bad value becomes a message, never an error page.
 
@@ -43,10 +60,16 @@ class EventFilterForm(forms.Form):
         to_field_name="code",
         empty_label="Any venue",
     )
+    location = forms.CharField(
+        label="Where",
+        required=False,
+        max_length=120,
+        help_text="A hall, building or address, or “online”.",
+    )
     mode = forms.ChoiceField(
         label="Attendance", required=False, choices=[("", "On site or online"), *AttendanceMode.choices]
     )
-    language = forms.ChoiceField(label="Language", required=False, choices=[("", "Any language"), *Language.choices])
+    language = LanguageField(label="Language", required=False, choices=[("", "Any language"), *Language.choices])
     credit_category = forms.ModelChoiceField(
         label="Credit category",
         required=False,
@@ -65,6 +88,7 @@ class EventFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["venue"].label_from_instance = lambda venue: venue.name
         self.fields["q"].widget.attrs.update(type="search", placeholder="Title, topic or speaker")
+        self.fields["location"].widget.attrs.update(placeholder="Hall, building or “online”")
 
     def clean_when(self) -> str:
         return self.cleaned_data.get("when") or When.UPCOMING
@@ -86,3 +110,8 @@ class EventFilterForm(forms.Form):
     @property
     def active_filters(self) -> bool:
         return any(key != "when" for key in self.filters())
+
+    @property
+    def panel_filter_count(self) -> int:
+        """How many filters behind the "Filters" button apply (the search box and the tabs are always in view)."""
+        return sum(1 for key in self.filters() if key not in ("when", "q"))

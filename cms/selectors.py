@@ -1,5 +1,6 @@
 """Reads for the public site, shaped so a page's query count does not grow with its rows."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -61,14 +62,40 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def search_event_ids(query: str) -> QuerySet:
-    """Pages matching free text through Wagtail's search backend (title, summary, body, speakers, sessions).
+def search_terms(query: str) -> str:
+    """The query's words, without the punctuation that a full-text engine would read as its own syntax."""
+    return " ".join(re.findall(r"\w+", query))
 
-    The database backends (SQLite FTS5, PostgreSQL full text) return a lazy queryset, so the match stays
-    one subquery that combines with any other filter.
+
+def search_event_ids(query: str) -> QuerySet:
+    """Pages matching free text through Wagtail's search backend, two ways at once: every word as a whole word in
+    the title, summary, body, speakers or sessions, or every word in the title, summary or a speaker's name with the
+    last one as a prefix, as people type ("machine lear" finds "Machine learning").
+
+    The database backends (SQLite FTS5, PostgreSQL full text) return lazy querysets, so the match stays two
+    subqueries that combine with any other filter.
     """
-    results = EventPage.objects.live().search(query, operator="and", order_by_relevance=False)
-    return results.get_queryset().values("pk")
+    terms = search_terms(query)
+    if not terms:
+        return EventPage.objects.none().values("pk")
+    pages = EventPage.objects.live()
+    words = pages.search(terms, operator="and", order_by_relevance=False).get_queryset().values("pk")
+    prefixes = pages.autocomplete(terms, operator="and", order_by_relevance=False).get_queryset().values("pk")
+    return EventPage.objects.filter(Q(pk__in=words) | Q(pk__in=prefixes)).values("pk")
+
+
+def at_location(location: str) -> Q:
+    """Events at a venue whose name, building, floor or address contains the text (or with a session there);
+    "online" also finds every event people can join online."""
+    text = location.strip()
+    place = Q()
+    for field in ("name", "building", "floor", "location"):
+        place |= Q(**{f"{field}__icontains": text})
+    venues = Venue.objects.filter(place).values("pk")
+    matches = Q(venue__in=venues) | Q(pk__in=EventSession.objects.filter(room__in=venues).values("page_id"))
+    if text.casefold() == "online":
+        matches |= ~Q(online_url="")
+    return matches
 
 
 def events_matching(
@@ -79,6 +106,7 @@ def events_matching(
     kind: str = "",
     organization: Organization | None = None,
     venue: Venue | None = None,
+    location: str = "",
     mode: str = "",
     language: str = "",
     credit_category: CreditCategory | None = None,
@@ -108,6 +136,8 @@ def events_matching(
         events = events.filter(organization=organization)
     if venue:
         events = events.filter(Q(venue=venue) | Q(pk__in=EventSession.objects.filter(room=venue).values("page_id")))
+    if location.strip():
+        events = events.filter(at_location(location))
     if language:
         events = events.filter(language=language)
     if credit_category:

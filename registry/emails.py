@@ -84,6 +84,7 @@ def _certificate_context(registration: Registration) -> dict:
         "certificate": certificate,
         "verify_url": absolute(reverse("certificate_verify", args=[certificate.code])),
         "certificates_url": absolute(reverse("my_certificates")),
+        "lookup_url": absolute(reverse("certificate_lookup")),
     }
 
 

@@ -49,6 +49,13 @@ class Language(models.TextChoices):
     TELUGU = "te", "Telugu"
     MARATHI = "mr", "Marathi"
 
+    @classmethod
+    def lookup(cls, value: str) -> str | None:
+        """The code for a language named by its code or its English name, in any case ("en", "English",
+        "english"); None for anything else."""
+        wanted = value.casefold()
+        return next((code for code, name in cls.choices if wanted in (code.casefold(), name.casefold())), None)
+
 
 def calendar_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=CALENDAR_CONTENT_TYPE)
@@ -324,10 +331,16 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
         ]
     )
 
+    # Whole words through the full-text fields; as-you-type prefixes ("machin") through the autocomplete ones
+    # (Page's own search_fields already make the title one).
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
+        index.AutocompleteField("summary"),
         index.SearchField("body"),
-        index.RelatedFields("speakers", [index.SearchField("name"), index.SearchField("organization")]),
+        index.RelatedFields(
+            "speakers",
+            [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organization")],
+        ),
         index.RelatedFields("sessions", [index.SearchField("title"), index.SearchField("description")]),
         index.FilterField("starts_at"),
         index.FilterField("kind"),

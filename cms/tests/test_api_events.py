@@ -2,6 +2,7 @@
 
 # ruff: noqa: F401, F811 (the `people` fixture is imported)
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -187,3 +188,44 @@ def test_a_venue_filter_and_schema_document_the_public_filters():
     schema = APIClient().get("/api/schema/?format=json").json()
     names = {p["name"] for p in schema["paths"]["/api/v1/events"]["get"]["parameters"]}
     assert {"q", "starts_after", "starts_before", "kind", "organization", "language", "seats_left"} <= names
+
+
+@pytest.mark.parametrize("language", ["hi", "HI", "Hindi", "hindi"])
+def test_the_api_takes_a_language_by_name_or_code_in_any_case(language):
+    event("English talk")
+    event("Hindi talk", language="hi")
+    assert titles(APIClient().get("/api/v1/events", {"language": language})) == ["Hindi talk"]
+
+
+@pytest.mark.parametrize("language", ["Klingon", "xx", " en", "", "Englis"])
+def test_an_unknown_language_is_a_400_problem_that_names_the_known_ones(language):
+    event("Talk")
+    body = assert_problem(APIClient().get("/api/v1/events", {"language": language}), 400)
+    message = " ".join(body["errors"]["language"])
+    if language:
+        assert f"Unknown language “{language}”" in message and "en (English)" in message and "hi (Hindi)" in message
+
+
+def test_the_api_finds_prefixes_as_people_type_and_filters_by_location():
+    hall = VenueFactory(name="Seminar Hall 1", building="CS Block")
+    event("Machine learning basics", venue=hall)
+    event("Online machine vision", online_url="https://meet.example.org/v")
+    event("Gardening")
+    client = APIClient()
+
+    assert titles(client.get("/api/v1/events", {"q": "machin"})) == ["Machine learning basics", "Online machine vision"]
+    assert titles(client.get("/api/v1/events", {"q": "machine lear"})) == ["Machine learning basics"]
+    assert titles(client.get("/api/v1/events", {"location": "cs block"})) == ["Machine learning basics"]
+    assert titles(client.get("/api/v1/events", {"location": "online"})) == ["Online machine vision"]
+    assert_problem(client.get("/api/v1/events", {"location": "x" * 121}), 400)
+
+
+def test_the_schema_documents_location_and_languages_by_name_or_code():
+    schema = APIClient().get("/api/schema/?format=json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/events"]["get"]["parameters"]}
+    assert "hall" in parameters["location"]["description"] and "online" in parameters["location"]["description"]
+    language = parameters["language"]
+    pattern = re.compile(language["schema"]["pattern"])
+    assert all(pattern.search(value) for value in ["en", "EN", "English", "english", "hi", "Hindi"])
+    assert not any(pattern.search(value) for value in ["xx", "Englis", " en", "en hi", ""])
+    assert "`en` (English)" in language["description"]

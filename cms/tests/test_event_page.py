@@ -11,7 +11,8 @@ from cms.models import EventPage, EventStatus, RegistrationQuestion
 from cms.tests import factories
 from registry.actors import SYSTEM
 from registry.services.events import event_cancel
-from registry.tests.factories import VenueFactory
+from registry.services.registrations import registration_create
+from registry.tests.factories import UserFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,59 @@ def test_admin_form_keeps_sessions_inside_the_event_and_ending_after_they_start(
     assert "A session cannot start before the event starts." in page
     assert "A session cannot end after the event ends." in page
     assert "A session must end after it starts." in page
+
+
+# Past events do not invite registration; an open one offers a jump to its form near the top
+
+JUMP_TO_REGISTER = '<p class="jump"><a class="button" href="#register">Register</a></p>'
+
+
+def test_an_open_event_offers_a_register_jump_to_its_form_near_the_top(client):
+    event = factories.event("Open day", capacity=30)
+    page = client.get(event.url).content.decode()
+    assert JUMP_TO_REGISTER in page
+    assert page.index(JUMP_TO_REGISTER) < page.index('class="facts"'), "before the details, not after them"
+    assert 'id="register"' in page and "30 left" in page
+
+
+def test_a_full_event_with_a_waitlist_jumps_to_join_it(client):
+    event = factories.event("Tiny room", capacity=0)
+    page = client.get(event.url).content.decode()
+    assert '<a class="button" href="#register">Join the waitlist</a>' in page
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"starts_in": timedelta(days=-2)}, {"cancelled": True}, {"capacity": 0, "waitlist_enabled": False}],
+    ids=["past", "cancelled", "full-without-waitlist"],
+)
+def test_no_register_jump_where_nobody_can_register(client, fields):
+    event = factories.event("Closed", **fields)
+    page = client.get(event.url).content.decode()
+    assert 'href="#register"' not in page
+
+
+def test_a_past_event_shows_no_seats_left(client):
+    event = factories.event("Last week's talk", starts_in=timedelta(days=-7), capacity=40)
+    page = client.get(event.url).content.decode()
+    assert "Completed" in page and "Registration for this event has closed." in page
+    assert "<dt>Seats</dt>" not in page and "40 left" not in page
+
+
+def test_a_cancelled_event_says_it_has_no_seats(client):
+    event = factories.event("Rained Out", capacity=40, cancelled=True)
+    page = client.get(event.url).content.decode()
+    assert "<dt>Seats</dt><dd>None: this event is cancelled</dd>" in page and "40 left" not in page
+
+
+def test_someone_registered_jumps_to_their_registration_and_cancelling_looks_unlike_the_calendar(client):
+    event = factories.event("Robotics 101", capacity=10)
+    person = UserFactory()
+    registration_create(page=event, email=person.email, full_name="Ada Lovelace", user=person)
+    client.force_login(person, backend="registry.backends.AuthenticationBackend")
+
+    page = client.get(event.url).content.decode()
+
+    assert '<a class="button secondary" href="#register">Your registration</a>' in page
+    assert 'class="button danger" href="/registrations/' in page and "Cancel my registration" in page
+    assert '<a class="button secondary" href="' + event.url + 'event.ics" download>Add to calendar (.ics)</a>' in page

@@ -1,5 +1,6 @@
 """The event listing: each filter alone and combined, upcoming/past, search, bad input, pagination, the feed."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -189,3 +190,163 @@ def test_pagination_keeps_the_filters_in_the_links(client):
     second = client.get("/events/", {"kind": "workshop", "page": 2})
     assert titles(second.context["events"]) == ["Talk 12", "Talk 13"]
     assert client.get("/events/", {"page": "last-but-one"}).status_code == 200
+
+
+# Finding things as people type, by place and by language
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("machin", ["Machine Learning Lab"]),
+        ("Machine lear", ["Machine Learning Lab"]),
+        ("MACH", ["Machine Learning Lab"]),
+        ("hop", ["Machine Learning Lab"]),
+        ("webin", ["Careers Webinar"]),
+        ("interv", ["Careers Webinar"]),
+        ("machine", ["Machine Learning Lab"]),
+        ("learning lab", ["Machine Learning Lab"]),
+        ("lab machine", ["Machine Learning Lab"]),
+        ("compilers", ["Careers Webinar"]),
+    ],
+    ids=[
+        "title-prefix",
+        "word-then-prefix",
+        "any-case",
+        "speaker-prefix",
+        "prefix-of-second-title-word",
+        "summary-prefix",
+        "whole-word",
+        "two-whole-words",
+        "words-in-any-order",
+        "word-in-summary",
+    ],
+)
+def test_search_finds_prefixes_as_people_type_and_whole_words(catalogue, query, expected):
+    assert titles(events_matching(q=query)) == expected
+
+
+def test_a_prefix_does_not_match_the_middle_of_a_word(catalogue):
+    assert titles(events_matching(q="achine")) == []
+
+
+def test_search_words_that_all_match_nothing_find_nothing(catalogue):
+    assert titles(events_matching(q="machine quidditch")) == []
+
+
+@pytest.mark.parametrize("query", ['"', "'", "%", "*", "-", "(", "AND", "NEAR(", 'hack"night', "c++", "ünï"])
+def test_search_survives_the_full_text_engines_syntax(client, catalogue, query):
+    response = client.get("/events/", {"q": query})
+    assert response.status_code == 200
+
+
+def test_punctuation_around_words_is_ignored(catalogue):
+    assert titles(events_matching(q='"hack"')) == ["Hack Night"]
+
+
+@pytest.fixture
+def places():
+    hall = VenueFactory(name="Seminar Hall 1", code="seminar-1", building="CS Block", location="First floor, east wing")
+    auditorium = VenueFactory(name="Auditorium", code="audi", building="Main Building", location="Near Gate 2")
+    return {
+        "seminar": factories.event("Rust meetup", starts_in=timedelta(days=1), venue=hall),
+        "audi": factories.event("Annual day", starts_in=timedelta(days=2), venue=auditorium),
+        "online": factories.event("Webinar", starts_in=timedelta(days=3), online_url="https://meet.example.org/w"),
+        "hybrid": factories.event(
+            "Hybrid talk", starts_in=timedelta(days=4), venue=auditorium, online_url="https://meet.example.org/h"
+        ),
+        "rooms": factories.event("Robotics weekend", starts_in=timedelta(days=5), sessions=1),
+        "hall": hall,
+    }
+
+
+@pytest.mark.parametrize(
+    ("location", "expected"),
+    [
+        ("Seminar Hall", ["Rust meetup", "Robotics weekend"]),
+        ("cs block", ["Rust meetup", "Robotics weekend"]),
+        ("east wing", ["Rust meetup", "Robotics weekend"]),
+        ("gate 2", ["Annual day", "Hybrid talk"]),
+        ("online", ["Webinar", "Hybrid talk"]),
+        ("Online", ["Webinar", "Hybrid talk"]),
+        ("the moon", []),
+        ("  ", ["Rust meetup", "Annual day", "Webinar", "Hybrid talk", "Robotics weekend"]),
+    ],
+    ids=[
+        "hall-name",
+        "building-any-case",
+        "address",
+        "address-of-another",
+        "online",
+        "online-any-case",
+        "nowhere",
+        "blank",
+    ],
+)
+def test_location_matches_the_hall_building_or_address_of_the_event_or_its_sessions(places, location, expected):
+    places["rooms"].sessions.update(room=places["hall"])
+    assert titles(events_matching(location=location)) == expected
+
+
+def test_location_filter_on_the_page(client, places):
+    response = client.get("/events/", {"location": "CS Block"})
+    assert titles(response.context["events"]) == ["Rust meetup"]
+    assert 'value="CS Block"' in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["hi", "HI", "Hindi", "hindi", "HINDI", " hindi "])
+def test_the_page_takes_a_language_by_name_or_code_in_any_case(client, catalogue, language):
+    response = client.get("/events/", {"language": language})
+    assert response.status_code == 200
+    assert titles(response.context["events"]) == ["Machine Learning Lab"]
+    assert '<option value="hi" selected>Hindi</option>' in response.content.decode()
+
+
+def test_an_unknown_language_on_the_page_is_explained_and_the_rest_still_applies(client, catalogue):
+    response = client.get("/events/", {"language": "Klingon", "kind": "workshop"})
+    assert response.status_code == 200
+    assert "We list no events in “Klingon”. Choose a language from the list." in response.content.decode()
+    assert titles(response.context["events"]) == ["Machine Learning Lab"]
+
+
+# Past events do not invite registration
+
+SEATS_LEFT = re.compile(r"\d+ seats? left")
+
+
+def test_past_event_cards_show_no_seats_left(client):
+    factories.event("Old talk", starts_in=timedelta(days=-3), capacity=40)
+    factories.event("New talk", starts_in=timedelta(days=3), capacity=40)
+
+    upcoming = client.get("/events/").content.decode()
+    past = client.get("/events/", {"when": "past"}).content.decode()
+
+    assert "40 seats left" in upcoming
+    assert "Old talk" in past and "Completed" in past
+    assert not SEATS_LEFT.search(past)
+
+
+def test_cancelled_event_cards_say_so_without_seats(client):
+    factories.event("Called off", starts_in=timedelta(days=3), capacity=40, cancelled=True)
+    page = client.get("/events/").content.decode()
+    assert "Cancelled" in page and not SEATS_LEFT.search(page)
+
+
+# Phones first: filters fold behind a "Filters" button that counts the active ones
+
+
+def test_filters_fold_behind_a_button_that_counts_the_active_ones(client, catalogue):
+    plain = client.get("/events/").content.decode()
+    assert "<summary>Filters</summary>" in plain
+    assert '<details class="filter-panel" data-open-when-wide>' in plain, (
+        "folded until the script opens it on a wide screen"
+    )
+
+    filtered = client.get("/events/", {"q": "lab", "kind": "workshop", "language": "hi"}).content.decode()
+    assert 'Filters <span class="badge filter-count">2<span class="visually-hidden"> active</span></span>' in filtered
+    assert 'src="/static/cms/filters.js"' in filtered
+
+
+def test_filters_with_an_error_start_open(client, catalogue):
+    page = client.get("/events/", {"starts_after": "garbage"}).content.decode()
+    assert '<details class="filter-panel" data-open-when-wide open>' in page

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.tests import factories
+from registry.tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def rich_event(n: int):
         sessions=n,
         session_speakers=speakers,
         starts_in=timedelta(days=n),
+        venue=VenueFactory(name=f"Hall {n}", building="Main Building"),
     )
 
 
@@ -52,12 +54,13 @@ def test_listing_queries_do_not_grow_with_events(client):
 
 
 def test_filtered_listing_queries_do_not_grow_with_events(client):
-    url = "/events/?q=event&kind=event&mode=on_site&seats_left=on"
+    url = "/events/?q=even&kind=event&mode=on_site&seats_left=on&location=hall&language=English"
     rich_event(1)
     few = queries_for(client, url)
     for n in range(2, 6):
         rich_event(n)
     assert queries_for(client, url) == few
+    assert "5 events match your filters" in client.get(url).content.decode()
 
 
 def test_event_page_queries_do_not_grow_with_sessions_speakers_and_partners(client):

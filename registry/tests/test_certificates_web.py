@@ -6,7 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
@@ -365,3 +367,30 @@ def test_issued_pdfs_are_never_in_the_public_media_folder(client, django_capture
     assert (Path(settings.PRIVATE_MEDIA_ROOT) / certificate.pdf.name).exists()
     assert f'href="/staff/registry/certificate/{certificate.pk}/pdf/"' in listing
     assert settings.MEDIA_URL not in listing
+
+
+def test_the_verification_page_is_reachable_from_every_certificate(client, django_capture_on_commit_callbacks):
+    holder = UserFactory()
+    mail.outbox.clear()
+    [certificate] = certified(django_capture_on_commit_callbacks, holder)
+    sign_in(client, holder)
+    lookup = 'href="/certificates/verify/"'
+
+    mine = client.get("/certificates/").content.decode()
+    its_page = client.get(f"/certificates/verify/{certificate.code}/").content.decode()
+    [email] = [message for message in mail.outbox if certificate.code in message.body]
+
+    assert f'href="/certificates/verify/{certificate.code}/">Verification page</a>' in mine
+    assert 'type its number at <a href="/certificates/verify/">http://testserver/certificates/verify/</a>' in mine
+    assert '<a href="/certificates/verify/">Verify another certificate</a>' in its_page
+    site = settings.SITE_URL.rstrip("/")
+    assert f"or by typing its number at: {site}/certificates/verify/\n" in email.body
+    assert f'href="{site}/certificates/verify/"' in email.alternatives[0][0]
+    assert lookup in mine and lookup in its_page
+
+
+@pytest.mark.parametrize("path", ["/certificates/verify/", "/accounts/login/"])
+def test_the_footer_links_to_certificate_verification(client, path):
+    page = client.get(path).content.decode()
+    footer = page[page.index('<footer class="site-footer">') :]
+    assert '<li><a href="/certificates/verify/">Verify a certificate</a></li>' in footer

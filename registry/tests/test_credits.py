@@ -157,5 +157,8 @@ def test_a_person_sees_their_balance_and_history(client, category):
 
     html = client.get("/credits/").content.decode()
 
-    assert '<th scope="row">Technical</th><td>12</td><td>5</td><td>8</td><td>18</td>' in html
+    assert (
+        '<th scope="row">Technical</th><td data-label="Approved">12</td><td data-label="Awaiting approval">5</td>'
+        '<td data-label="Still needed">8</td><td data-label="Room left">18</td>'
+    ) in html
     assert html.count("Attended Workshop") == 2
