@@ -22,10 +22,13 @@ from .models import (
     EventIndexPage,
     EventKind,
     EventPage,
+    EventPartner,
     EventSession,
+    EventSpeaker,
     HomePage,
     Language,
     Partner,
+    SessionSpeaker,
     SiteSettings,
     Speaker,
     StandardPage,
@@ -277,7 +280,7 @@ def _sessions(kind: str, starts_at: datetime, room, speakers: list[Speaker]) -> 
             room=room,
             description=f"Part {number + 1} of {len(starts)}.",
         )
-        session.speakers = [speakers[number % len(speakers)]]
+        session.session_speakers = [SessionSpeaker(speaker=speakers[number % len(speakers)], sort_order=0)]
         sessions.append(session)
     return sessions
 
@@ -334,8 +337,8 @@ def _events(index: EventIndexPage, speakers: list[Speaker], partners: list[Partn
             search_description=summary,
         )
         chosen = [speakers[(number + k) % len(speakers)] for k in range(1 + number % 3)]
-        page.speakers = chosen
-        page.partners = [partners[number % len(partners)]]
+        page.event_speakers = [EventSpeaker(speaker=speaker, sort_order=k) for k, speaker in enumerate(chosen)]
+        page.event_partners = [EventPartner(partner=partners[number % len(partners)], sort_order=0)]
         page.sessions = _sessions(kind, starts_at, venue, chosen)
         index.add_child(instance=page)
         _publish(page)

@@ -18,6 +18,16 @@ class PublicSnippet(
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, unique=True, blank=True, help_text="Part of the public address.")
+    # Who keeps this entry: its organization's organizers (and site-wide editors); none: site-wide editors only.
+    owner_organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name="kept by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organization whose organizers may change this entry. Empty: site-wide editors only.",
+    )
 
     class Meta:
         abstract = True
@@ -62,6 +72,7 @@ class Speaker(PublicSnippet):
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
+        FieldPanel("owner_organization"),
         MultiFieldPanel([FieldPanel("title"), FieldPanel("organization")], heading="Role"),
         FieldPanel("photo"),
         FieldPanel("bio"),
@@ -105,6 +116,7 @@ class Partner(PublicSnippet):
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
+        FieldPanel("owner_organization"),
         FieldPanel("tier"),
         FieldPanel("logo"),
         FieldPanel("website"),

@@ -9,7 +9,19 @@ from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from cms.models import EventIndexPage, EventKind, EventPage, EventSession, HomePage, Partner, Speaker, StandardPage
+from cms.models import (
+    EventIndexPage,
+    EventKind,
+    EventPage,
+    EventPartner,
+    EventSession,
+    EventSpeaker,
+    HomePage,
+    Partner,
+    SessionSpeaker,
+    Speaker,
+    StandardPage,
+)
 from registry import otp
 from registry.actors import SYSTEM
 from registry.services.events import event_cancel
@@ -91,15 +103,15 @@ def event(
         live=live,
         **fields,
     )
-    page.speakers = list(speakers)
-    page.partners = list(partners)
+    page.event_speakers = [EventSpeaker(speaker=obj, sort_order=n) for n, obj in enumerate(speakers)]
+    page.event_partners = [EventPartner(partner=obj, sort_order=n) for n, obj in enumerate(partners)]
     step = duration / max(sessions, 1)
     page.sessions = []
     for k in range(sessions):
         session = EventSession(
             title=f"Session {k + 1}", starts_at=starts_at + step * k, ends_at=starts_at + step * (k + 1)
         )
-        session.speakers = list(session_speakers)
+        session.session_speakers = [SessionSpeaker(speaker=obj, sort_order=n) for n, obj in enumerate(session_speakers)]
         page.sessions.add(session)
     event_index().add_child(instance=page)
     if live:
