@@ -4,33 +4,101 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registry.selectors import event_record, manages_event
 
 from .admin_views import EventCancelView
 from .models import EventPage, Partner, Speaker
+from .permissions import KeptByOrganizationPolicy
+
+# Before the viewsets register, so every snippet screen, bulk action and chooser asks these policies.
+register_permission_policy(Speaker, KeptByOrganizationPolicy(Speaker), exact_class=True)
+register_permission_policy(Partner, KeptByOrganizationPolicy(Partner), exact_class=True)
 
 
-class SpeakerViewSet(SnippetViewSet):
+class AsksAboutTheEntry:
+    """Wagtail's snippet screens ask the policy about the model only; these ask about the entry on screen too,
+    so an organizer's request to change, delete, publish, unpublish, lock or revert another organization's
+    speaker is refused before any form is read."""
+
+    def user_has_permission(self, permission):
+        allowed = super().user_has_permission(permission)
+        entry = getattr(self, "object", None)
+        if allowed and entry is not None and entry.pk is not None:
+            return self.permission_policy.user_has_permission_for_instance(self.request.user, permission, entry)
+        return allowed
+
+
+class IndexView(snippet_views.IndexView):
+    """Offers editing and deleting only on the entries the person keeps."""
+
+    def get_edit_url(self, instance):
+        if self.permission_policy.user_has_permission_for_instance(self.request.user, "change", instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self.permission_policy.user_has_permission_for_instance(self.request.user, "delete", instance):
+            return super().get_delete_url(instance)
+        return None
+
+
+class EditView(AsksAboutTheEntry, snippet_views.EditView):
+    pass
+
+
+class DeleteView(AsksAboutTheEntry, snippet_views.DeleteView):
+    pass
+
+
+class UnpublishView(AsksAboutTheEntry, snippet_views.UnpublishView):
+    pass
+
+
+class RevisionsUnscheduleView(AsksAboutTheEntry, snippet_views.RevisionsUnscheduleView):
+    pass
+
+
+class LockView(AsksAboutTheEntry, snippet_views.LockView):
+    pass
+
+
+class UnlockView(AsksAboutTheEntry, snippet_views.UnlockView):
+    pass
+
+
+class KeptByOrganizationViewSet(SnippetViewSet):
+    index_view_class = IndexView
+    edit_view_class = EditView  # also the base of the revert-to-revision view
+    delete_view_class = DeleteView
+    unpublish_view_class = UnpublishView
+    revisions_unschedule_view_class = RevisionsUnscheduleView
+    lock_view_class = LockView
+    unlock_view_class = UnlockView
+
+
+class SpeakerViewSet(KeptByOrganizationViewSet):
     model = Speaker
     icon = "user"
     menu_label = "Speakers"
-    list_display = ["name", "title", "organization", UpdatedAtColumn(), LiveStatusTagColumn()]
-    list_export = ["name", "slug", "title", "organization", "live"]
-    list_filter = ["live", "locked"]
+    list_display = ["name", "title", "organization", "owner_organization", UpdatedAtColumn(), LiveStatusTagColumn()]
+    list_export = ["name", "slug", "title", "organization", "owner_organization", "live"]
+    list_filter = ["live", "locked", "owner_organization"]
     search_fields = ["name", "organization", "bio"]
     ordering = ["name"]
 
 
-class PartnerViewSet(SnippetViewSet):
+class PartnerViewSet(KeptByOrganizationViewSet):
     model = Partner
     icon = "group"
     menu_label = "Partners"
-    list_display = ["name", "tier", "website", UpdatedAtColumn(), LiveStatusTagColumn()]
-    list_export = ["name", "slug", "tier", "website", "live"]
-    list_filter = ["tier", "live"]
+    list_display = ["name", "tier", "website", "owner_organization", UpdatedAtColumn(), LiveStatusTagColumn()]
+    list_export = ["name", "slug", "tier", "website", "owner_organization", "live"]
+    list_filter = ["tier", "live", "owner_organization"]
     search_fields = ["name", "description"]
     ordering = ["tier", "name"]
 

@@ -3,18 +3,47 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from ..blocks import LinkBlock
+from ..permissions import organizations_one_may_keep_for
+
+NOT_YOURS = "Choose one of the organizations you organize for."
+
+
+class KeptByOrganizationForm(WagtailAdminModelForm):
+    """Organizers put a speaker or partner under one of their own organizations, never another's or none;
+    site-wide editors choose any organization, or none. Asked on every save, drafts included."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed_organizations = organizations_one_may_keep_for(self.for_user)
+        field = self.fields.get("owner_organization")
+        if field is not None and self.allowed_organizations is not None:
+            field.queryset = field.queryset.filter(pk__in=self.allowed_organizations)
+            field.required = True
+            field.empty_label = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.allowed_organizations is None or "owner_organization" not in self.fields:
+            return cleaned_data
+        chosen = cleaned_data.get("owner_organization")
+        if chosen is None or chosen.pk not in self.allowed_organizations:
+            self.add_error("owner_organization", NOT_YOURS)
+        return cleaned_data
 
 
 class PublicSnippet(
     WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, index.Indexed, models.Model
 ):
     """What speakers and partners share: a unique slug, a public page, a preview of it."""
+
+    base_form_class = KeptByOrganizationForm
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, unique=True, blank=True, help_text="Part of the public address.")
