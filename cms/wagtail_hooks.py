@@ -1,9 +1,12 @@
 """Speakers and partners in the Wagtail admin (listing, filters, search, export), and cancelling an event."""
 
+from django.templatetags.static import static
 from django.urls import path
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
@@ -11,7 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registry.selectors import event_record, manages_event
 
-from .admin_views import EventCancelView
+from .admin_views import EventCancelView, NewPageCreateView, NewSnippetCreateView
 from .models import EventPage, Partner, Speaker
 from .permissions import KeptByOrganizationPolicy
 
@@ -72,6 +75,7 @@ class UnlockView(AsksAboutTheEntry, snippet_views.UnlockView):
 
 
 class KeptByOrganizationViewSet(SnippetViewSet):
+    add_view_class = NewSnippetCreateView
     index_view_class = IndexView
     edit_view_class = EditView  # also the base of the revert-to-revision view
     delete_view_class = DeleteView
@@ -138,3 +142,20 @@ def event_header_buttons(page, user, view_name, next_url=None):
 @hooks.register("register_admin_urls")
 def event_admin_urls():
     return [path("events/<int:page_id>/cancel/", EventCancelView.as_view(), name="cms_event_cancel")]
+
+
+class EventPageViewSet(PageViewSet):
+    """Wagtail's views for events, except that a new event autosaves only once it has been saved once."""
+
+    model = EventPage
+    add_view_class = NewPageCreateView
+
+
+@hooks.register("register_admin_viewset")
+def event_page_viewset():
+    return EventPageViewSet()
+
+
+@hooks.register("insert_editor_js")
+def event_editor_js():
+    return format_html('<script src="{}"></script>', static("cms/admin/event_editor.js"))
