@@ -14,10 +14,11 @@
     to.dispatchEvent(new Event('change', { bubbles: true }));
   };
 
-  // Wagtail's InlinePanel announces each new child form with `w-formset:added` on the form's element.
+  // Wagtail's InlinePanel announces each new child form with `w-formset:added` on the form's element; its
+  // `formsetPrefix` is the formset's element id prefix (`id_sessions`).
   document.addEventListener('w-formset:added', (event) => {
     const { formsetPrefix, formIndex } = event.detail || {};
-    if (formsetPrefix !== SESSIONS || formIndex === undefined) return;
+    if (formsetPrefix !== `id_${SESSIONS}` || formIndex === undefined) return;
     copyWhenEmpty('id_starts_at', `id_${SESSIONS}-${formIndex}-starts_at`);
     copyWhenEmpty('id_ends_at', `id_${SESSIONS}-${formIndex}-ends_at`);
   });
