@@ -15,6 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from registry.selectors import event_record, manages_event
 
 from .admin_views import EventCancelView, NewPageCreateView, NewSnippetCreateView
+from .choosers import PartnerChooserViewSet, SpeakerChooserViewSet
 from .models import EventPage, Partner, Speaker
 from .permissions import KeptByOrganizationPolicy
 
@@ -87,6 +88,7 @@ class KeptByOrganizationViewSet(SnippetViewSet):
 
 class SpeakerViewSet(KeptByOrganizationViewSet):
     model = Speaker
+    chooser_viewset_class = SpeakerChooserViewSet
     icon = "user"
     menu_label = "Speakers"
     list_display = ["name", "title", "organization", "owner_organization", UpdatedAtColumn(), LiveStatusTagColumn()]
@@ -98,6 +100,7 @@ class SpeakerViewSet(KeptByOrganizationViewSet):
 
 class PartnerViewSet(KeptByOrganizationViewSet):
     model = Partner
+    chooser_viewset_class = PartnerChooserViewSet
     icon = "group"
     menu_label = "Partners"
     list_display = ["name", "tier", "website", "owner_organization", UpdatedAtColumn(), LiveStatusTagColumn()]

@@ -163,3 +163,42 @@ def test_an_organizer_may_choose_any_published_speaker_for_their_events(client, 
     assert chooser.status_code == 200
     html = chooser.json()["html"]
     assert "Bea of B" in html and "Sid Site-wide" in html and "Ada of A" in html
+
+
+def test_an_organizer_adds_a_missing_speaker_from_the_chooser_as_a_draft_for_their_organization(client, world):
+    signed_in(client, world["organizer_a"])
+
+    tab = client.get("/admin/snippets/choose/cms/speaker/").json()["html"]
+    response = client.post(
+        "/admin/snippets/choose/cms/speaker/create/", {"name": "Chosen New", "owner_organization": world["a"].pk}
+    )
+
+    assert 'name="owner_organization"' in tab, "the chooser has a Create tab"
+    assert response.json()["step"] == "chosen"
+    speaker = Speaker.objects.get(name="Chosen New")
+    assert speaker.owner_organization == world["a"]
+    assert not speaker.live and speaker.latest_revision is not None, "a draft, waiting for the moderators"
+
+
+def test_an_organizer_cannot_add_a_speaker_for_another_organization_from_the_chooser(client, world):
+    signed_in(client, world["organizer_a"])
+
+    for organization in (world["b"].pk, ""):
+        response = client.post(
+            "/admin/snippets/choose/cms/speaker/create/", {"name": "Sneaky", "owner_organization": organization}
+        )
+        assert response.json()["step"] == "reshow_creation_form"
+
+    assert not Speaker.objects.filter(name="Sneaky").exists()
+
+
+def test_someone_who_may_publish_adds_a_published_partner_from_the_chooser(client, world):
+    factories.verified_admin_client(client)
+
+    response = client.post(
+        "/admin/snippets/choose/cms/partner/create/", {"name": "Fresh Partner", "tier": Partner.Tier.GOLD}
+    )
+
+    assert response.json()["step"] == "chosen"
+    partner = Partner.objects.get(name="Fresh Partner")
+    assert partner.live and partner.owner_organization is None
