@@ -2,6 +2,7 @@
 missing one without leaving the editor. The new entry is kept by one of the person's organizations (the same form
 rule as the snippet screens) and starts as a draft for moderators unless the person may publish."""
 
+from django import forms
 from wagtail.log_actions import log
 from wagtail.snippets.views import chooser
 
@@ -16,6 +17,8 @@ class SpeakerCreationForm(KeptByOrganizationForm):
 
 
 class PartnerCreationForm(KeptByOrganizationForm):
+    website = forms.URLField(required=False, assume_scheme="https")
+
     class Meta:
         model = Partner
         fields = ["name", "owner_organization", "tier", "website"]
