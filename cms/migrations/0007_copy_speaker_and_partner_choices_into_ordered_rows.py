@@ -11,16 +11,22 @@ def _ordered_rows(ids, key, parent_key, parent_id):
     return [{"pk": None, key: pk, parent_key: parent_id, "sort_order": n} for n, pk in enumerate(ids or [])]
 
 
-def forward_content(content: dict) -> dict:
-    """One stored revision of an event page, its lists turned into rows (idempotent)."""
+def forward_content(content: dict, speaker_order: dict, partner_order: dict) -> dict:
+    """One stored revision of an event page, its lists turned into rows in the live rows' order (idempotent)."""
     page_id = content.get("pk")
+
+    def speakers(ids):
+        return sorted(ids or [], key=lambda pk: speaker_order.get(pk, ("", pk)))
+
     if "speakers" in content:
-        content.setdefault("event_speakers", _ordered_rows(content.pop("speakers"), "speaker", "page", page_id))
+        rows = _ordered_rows(speakers(content.pop("speakers")), "speaker", "page", page_id)
+        content.setdefault("event_speakers", rows)
     if "partners" in content:
-        content.setdefault("event_partners", _ordered_rows(content.pop("partners"), "partner", "page", page_id))
+        ids = sorted(content.pop("partners") or [], key=lambda pk: partner_order.get(pk, (0, "", pk)))
+        content.setdefault("event_partners", _ordered_rows(ids, "partner", "page", page_id))
     for session in content.get("sessions") or []:
         if "speakers" in session:
-            rows = _ordered_rows(session.pop("speakers"), "speaker", "session", session.get("pk"))
+            rows = _ordered_rows(speakers(session.pop("speakers")), "speaker", "session", session.get("pk"))
             session.setdefault("session_speakers", rows)
     return content
 
@@ -55,10 +61,11 @@ def copy_forward(apps, schema_editor):
     # The old lists had no order; the name (then id) gives a stable one.
     listed = EventPage.speakers.through.objects.order_by("eventpage_id", "speaker__name", "speaker_id")
     EventSpeaker.objects.bulk_create(
-        EventSpeaker(page_id=row.eventpage_id, speaker_id=row.speaker_id, sort_order=n)
-        for n, row in enumerate(listed)
+        EventSpeaker(page_id=row.eventpage_id, speaker_id=row.speaker_id, sort_order=n) for n, row in enumerate(listed)
     )
-    partnered = EventPage.partners.through.objects.order_by("eventpage_id", "partner__tier", "partner__name")
+    partnered = EventPage.partners.through.objects.order_by(
+        "eventpage_id", "partner__tier", "partner__name", "partner_id"
+    )
     EventPartner.objects.bulk_create(
         EventPartner(page_id=row.eventpage_id, partner_id=row.partner_id, sort_order=n)
         for n, row in enumerate(partnered)
@@ -68,8 +75,11 @@ def copy_forward(apps, schema_editor):
         SessionSpeaker(session_id=row.eventsession_id, speaker_id=row.speaker_id, sort_order=n)
         for n, row in enumerate(in_sessions)
     )
+    Speaker, Partner = apps.get_model("cms", "Speaker"), apps.get_model("cms", "Partner")
+    speaker_order = {pk: (name, pk) for pk, name in Speaker.objects.values_list("pk", "name")}
+    partner_order = {pk: (tier, name, pk) for pk, tier, name in Partner.objects.values_list("pk", "tier", "name")}
     for revision in _event_revisions(apps).iterator():
-        revision.content = forward_content(revision.content)
+        revision.content = forward_content(revision.content, speaker_order, partner_order)
         revision.save(update_fields=["content"])
 
 
