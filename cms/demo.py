@@ -62,6 +62,9 @@ SPEAKERS = [
     ("Neha Gupta", "UX Researcher", "Nimbus Cloud", "Studies how people learn new software."),
 ]
 
+# Speakers an organization keeps (its organizers change them); the rest are site-wide, kept by the editors.
+KEPT_BY = {"Divya Shetty": "Coding Club", "Karthik Subramanian": "Coding Club"}
+
 PARTNERS = [
     (
         "Nimbus Cloud",
@@ -234,6 +237,7 @@ def _speakers() -> list[Speaker]:
         if speaker is None:
             photo = _image(f"speaker-{number:02d}.png", f"Portrait: {name}", f"Illustrated portrait of {name}")
             speaker = Speaker(name=name, title=title, organization=organization, bio=f"<p>{bio}</p>", photo=photo)
+            speaker.owner_organization = Organization.objects.filter(name=KEPT_BY.get(name, "")).first()
             speaker.save()
             _publish(speaker)
         speakers.append(speaker)

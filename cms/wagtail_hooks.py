@@ -16,7 +16,7 @@ from registry.selectors import event_record, manages_event
 
 from .admin_views import EventCancelView, NewPageCreateView, NewSnippetCreateView
 from .choosers import PartnerChooserViewSet, SpeakerChooserViewSet
-from .models import EventPage, Partner, Speaker
+from .models import EventIndexPage, EventPage, HomePage, Partner, Speaker, StandardPage
 from .permissions import KeptByOrganizationPolicy
 
 # Before the viewsets register, so every snippet screen, bulk action and chooser asks these policies.
@@ -147,16 +147,19 @@ def event_admin_urls():
     return [path("events/<int:page_id>/cancel/", EventCancelView.as_view(), name="cms_event_cancel")]
 
 
-class EventPageViewSet(PageViewSet):
-    """Wagtail's views for events, except that a new event autosaves only once it has been saved once."""
+class NewPagesAutosaveOnceSaved(PageViewSet):
+    """Wagtail's views for one of our page types, except that a new page autosaves only once it has been saved
+    once (an event's start and end, any page's title, are needed before a draft can be stored)."""
 
-    model = EventPage
     add_view_class = NewPageCreateView
 
 
 @hooks.register("register_admin_viewset")
-def event_page_viewset():
-    return EventPageViewSet()
+def page_viewsets():
+    return [
+        type(f"{model.__name__}ViewSet", (NewPagesAutosaveOnceSaved,), {"model": model})()
+        for model in (HomePage, StandardPage, EventIndexPage, EventPage)
+    ]
 
 
 @hooks.register("insert_editor_js")

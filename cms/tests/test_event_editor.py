@@ -28,6 +28,14 @@ def test_a_new_event_autosaves_only_once_it_has_been_saved(editor):
     assert "Autosave is" not in html
 
 
+def test_a_new_standard_page_autosaves_only_once_it_has_been_saved(editor):
+    home = factories.home_page()
+
+    response = editor.get(f"/admin/pages/add/cms/standardpage/{home.pk}/")
+
+    assert response.status_code == 200 and response.context["autosave_enabled"] is False
+
+
 def test_a_saved_event_autosaves(editor):
     event = factories.event("Saved Once")
 
