@@ -38,7 +38,18 @@ def populate(total: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from cms.models import EventIndexPage, EventKind, EventPage, EventSession, Language, Partner, Speaker
+    from cms.models import (
+        EventIndexPage,
+        EventKind,
+        EventPage,
+        EventPartner,
+        EventSession,
+        EventSpeaker,
+        Language,
+        Partner,
+        SessionSpeaker,
+        Speaker,
+    )
     from registry.models import Organization, Venue
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -63,8 +74,9 @@ def populate(total: int) -> None:
                 ends_at=starts_at + timedelta(hours=6),
                 capacity=min(venue.capacity, 20 + number % 30),
             )
-            page.speakers = [speakers[number % len(speakers)], speakers[(number + 5) % len(speakers)]]
-            page.partners = [partners[number % len(partners)]]
+            chosen = [speakers[number % len(speakers)], speakers[(number + 5) % len(speakers)]]
+            page.event_speakers = [EventSpeaker(speaker=speaker, sort_order=k) for k, speaker in enumerate(chosen)]
+            page.event_partners = [EventPartner(partner=partners[number % len(partners)], sort_order=0)]
             sessions = []
             for k in range(3):
                 session = EventSession(
@@ -72,7 +84,7 @@ def populate(total: int) -> None:
                     starts_at=starts_at + timedelta(hours=2 * k),
                     ends_at=starts_at + timedelta(hours=2 * k + 1),
                 )
-                session.speakers = [speakers[(number + k) % len(speakers)]]
+                session.session_speakers = [SessionSpeaker(speaker=speakers[(number + k) % len(speakers)])]
                 sessions.append(session)
             page.sessions = sessions
             index.add_child(instance=page)

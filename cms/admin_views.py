@@ -10,6 +10,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.pages.create import CreateView as PageCreateView
+from wagtail.snippets.views.snippets import CreateView as SnippetCreateView
 
 from registry.models import ACTIVE, Registration
 from registry.selectors import event_record, manages_event
@@ -18,6 +20,27 @@ from registry.services.events import event_cancel
 
 from .models import EventPage
 from .services import event_page_duplicate
+
+
+class AutosaveOnceSaved:
+    """Something new autosaves only once it has been saved once: until its required fields are filled in
+    (an event's title, start and end; a speaker's name) every autosave would fail, and Wagtail would show
+    "Autosave is paused" with their errors to someone who has simply not reached them yet. The editor saves a
+    draft once (Wagtail asks for what is missing, as always); from then on the edit screen autosaves."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["autosave_enabled"] = False
+        context.pop("autosave_indicator", None)
+        return context
+
+
+class NewPageCreateView(AutosaveOnceSaved, PageCreateView):
+    pass
+
+
+class NewSnippetCreateView(AutosaveOnceSaved, SnippetCreateView):
+    pass
 
 
 class EventCancelView(WagtailAdminTemplateMixin, TemplateView):

@@ -80,7 +80,7 @@ class EventSerializer(serializers.ModelSerializer):
     credit_category = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     attendance_mode = serializers.ChoiceField(choices=AttendanceMode.choices)
     seats_left = serializers.IntegerField(allow_null=True, help_text="Null when the event has no seat limit.")
-    speakers = SpeakerRefSerializer(many=True)
+    speakers = SpeakerRefSerializer(many=True, source="public_speakers")
 
     class Meta:
         model = EventPage
@@ -115,7 +115,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class SessionSerializer(serializers.ModelSerializer):
     room = VenueRefSerializer(allow_null=True)
-    speakers = SpeakerRefSerializer(many=True)
+    speakers = SpeakerRefSerializer(many=True, source="public_speakers")
 
     class Meta:
         model = EventSession

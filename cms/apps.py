@@ -11,9 +11,19 @@ class CmsConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, published, unpublished
 
         from registry import certificates, emails
+        from registry.models import Role
+        from registry.roles import grant
 
         from . import branding, cache, permissions, sections, sites
 
+        grant(
+            Role.ORGANIZER,
+            *(
+                f"cms.{action}_{model}"
+                for model in permissions.SNIPPET_MODELS
+                for action in permissions.ORGANIZER_SNIPPET_ACTIONS
+            ),
+        )
         post_migrate.connect(permissions.sync_after_migrate, sender=self)
         post_migrate.connect(sites.sync_after_migrate, sender=self, dispatch_uid="cms-site-follows-site-url")
         post_migrate.connect(sections.sync_after_migrate, sender=self, dispatch_uid="cms-organization-sections")

@@ -23,10 +23,13 @@ from .models import (
     EventIndexPage,
     EventKind,
     EventPage,
+    EventPartner,
     EventSession,
+    EventSpeaker,
     HomePage,
     Language,
     Partner,
+    SessionSpeaker,
     SiteSettings,
     Speaker,
     StandardPage,
@@ -59,6 +62,9 @@ SPEAKERS = [
     ("Lakshmi Narayan", "Professor Emerita", "Department of Electronics", "Pioneer of VLSI education in the region."),
     ("Neha Gupta", "UX Researcher", "Nimbus Cloud", "Studies how people learn new software."),
 ]
+
+# Speakers an organization keeps (its organizers change them); the rest are site-wide, kept by the editors.
+KEPT_BY = {"Divya Shetty": "Coding Club", "Karthik Subramanian": "Coding Club"}
 
 PARTNERS = [
     (
@@ -232,6 +238,7 @@ def _speakers() -> list[Speaker]:
         if speaker is None:
             photo = _image(f"speaker-{number:02d}.png", f"Portrait: {name}", f"Illustrated portrait of {name}")
             speaker = Speaker(name=name, title=title, organization=organization, bio=f"<p>{bio}</p>", photo=photo)
+            speaker.owner_organization = Organization.objects.filter(name=KEPT_BY.get(name, "")).first()
             speaker.save()
             _publish(speaker)
         speakers.append(speaker)
@@ -278,7 +285,7 @@ def _sessions(kind: str, starts_at: datetime, room, speakers: list[Speaker]) -> 
             room=room,
             description=f"Part {number + 1} of {len(starts)}.",
         )
-        session.speakers = [speakers[number % len(speakers)]]
+        session.session_speakers = [SessionSpeaker(speaker=speakers[number % len(speakers)], sort_order=0)]
         sessions.append(session)
     return sessions
 
@@ -335,8 +342,8 @@ def _events(index: EventIndexPage, speakers: list[Speaker], partners: list[Partn
             search_description=summary,
         )
         chosen = [speakers[(number + k) % len(speakers)] for k in range(1 + number % 3)]
-        page.speakers = chosen
-        page.partners = [partners[number % len(partners)]]
+        page.event_speakers = [EventSpeaker(speaker=speaker, sort_order=k) for k, speaker in enumerate(chosen)]
+        page.event_partners = [EventPartner(partner=partners[number % len(partners)], sort_order=0)]
         page.sessions = _sessions(kind, starts_at, venue, chosen)
         organization = organizations.get(organizer)
         parent = sections.sync_organization(organization) if organization else index

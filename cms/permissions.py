@@ -5,8 +5,15 @@ for its role groups).
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from registry.selectors import managed_organization_ids, manages_organization
+from registry.selectors.scope import MANAGING_ROLES
+from registry.services.registrations import places_events_anywhere
 
 SNIPPET_MODELS = ("speaker", "partner")
 GROUP_ACTIONS = {
@@ -14,9 +21,10 @@ GROUP_ACTIONS = {
     "Moderators": ("add", "change", "delete", "publish", "lock", "unlock"),
 }
 WORKFLOW_NAME = "Moderators approval"
-# Moderators review every organization's events and may place one under any organization (or none); site-wide
-# editors write the rest of the site (cms.sections), organizers and page editors only their organization's events.
-REGISTRY_GRANTS = {"Moderators": ("place_events_anywhere",)}
+# Site-wide editors and moderators are not bound to one organization: they keep every speaker and partner, and
+# may place an event under any organization (or none) where their page permissions let them write at all, which for
+# editors is the rest of the site and for moderators every section (cms.sections).
+REGISTRY_GRANTS = {"Editors": ("place_events_anywhere",), "Moderators": ("place_events_anywhere",)}
 
 
 def sync_snippet_permissions_and_workflow(using: str = DEFAULT_DB_ALIAS) -> None:
@@ -56,3 +64,67 @@ def sync_snippet_permissions_and_workflow(using: str = DEFAULT_DB_ALIAS) -> None
 
 def sync_after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     sync_snippet_permissions_and_workflow(using=using)
+
+
+# --- Speakers and partners kept by organizations ---------------------------------------------------------------
+# Organizers add speakers and partners for the organizations they manage and change only those; entries of no
+# organization or another one stay with site-wide editors and moderators (and staff admins), who keep everything.
+# Wagtail asks this policy on every snippet screen, bulk action and chooser (registered in wagtail_hooks).
+
+ORGANIZER_SNIPPET_ACTIONS = ("add", "change", "delete")
+# Actions on one entry that only its keepers may take; viewing and choosing one for an event stay open to all.
+KEEPER_ACTIONS = frozenset({"change", "delete", "publish", "unpublish", "lock", "unlock"})
+
+
+def keeps_every_entry(user) -> bool:
+    """Site-wide editors, moderators and staff admins: they place events under any organization, and keep
+    every speaker and partner."""
+    return bool(user is not None and user.is_authenticated and places_events_anywhere(user))
+
+
+def may_keep(user, organization_id: int | None) -> bool:
+    """Whether this person may change an entry kept by this organization (None: kept site-wide)."""
+    if keeps_every_entry(user):
+        return True
+    return organization_id is not None and manages_organization(user, organization_id)
+
+
+def organizations_one_may_keep_for(user):
+    """The organizations this person may put a new entry under; None when any (or none) will do."""
+    return None if keeps_every_entry(user) else managed_organization_ids(user)
+
+
+class KeptByOrganizationPolicy(ModelPermissionPolicy):
+    """Django's model permissions say what a group may do with speakers (or partners) at all; the entry's
+    `owner_organization` says whose they are to change."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        return action not in KEEPER_ACTIONS or may_keep(user, instance.owner_organization_id)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        objects = self.model._default_manager.all()
+        if not self.user_has_any_permission(user, actions):
+            return objects.none()
+        if not set(actions) <= KEEPER_ACTIONS or keeps_every_entry(user):
+            return objects
+        return objects.filter(owner_organization_id__in=organizations_one_may_keep_for(user))
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        users = self.users_with_any_permission(actions)
+        if not set(actions) <= KEEPER_ACTIONS:
+            return users
+        everywhere = ("place_events_anywhere", "see_all_organizations")
+        keepers = (
+            Q(is_superuser=True)
+            | Q(groups__permissions__content_type__app_label="registry", groups__permissions__codename__in=everywhere)
+            | Q(user_permissions__content_type__app_label="registry", user_permissions__codename__in=everywhere)
+        )
+        if instance.owner_organization_id is not None:
+            keepers |= Q(
+                memberships__organization_id=instance.owner_organization_id,
+                memberships__organization__is_active=True,
+                memberships__role__in=MANAGING_ROLES,
+            )
+        return users.filter(pk__in=get_user_model().objects.filter(keepers).values("pk"))

@@ -10,7 +10,7 @@ from wagtail.images import get_image_model
 from registry.models import AttendanceMode, CreditCategory, Organization, Venue
 from registry.selectors import seats_left, with_seats_left
 
-from .models import EventPage, EventSession, Partner, Speaker
+from .models import EventPage, EventPartner, EventSession, EventSpeaker, Partner, SessionSpeaker, Speaker
 
 CARD_IMAGE = "fill-640x360"
 HERO_IMAGE = "fill-1200x630"
@@ -45,10 +45,21 @@ def public_partners() -> QuerySet[Partner]:
     )
 
 
+def _speaker_rows(model, parent: str) -> QuerySet:
+    """An event's or session's speaker rows, published speakers only, each with its speaker's name and address."""
+    speaker = ("speaker__id", "speaker__name", "speaker__slug", "speaker__live")
+    return (
+        model.objects.filter(speaker__live=True)
+        .select_related("speaker")
+        .only("pk", "sort_order", parent, *speaker)
+        .order_by("sort_order", "pk")
+    )
+
+
 def for_cards(events: QuerySet[EventPage]) -> QuerySet[EventPage]:
     """Everything an event card shows besides seats left, in a fixed number of queries."""
     return events.select_related("organization", "venue", "credit_category", "image").prefetch_related(
-        Prefetch("speakers", queryset=Speaker.objects.filter(live=True).only("pk", "name", "slug")),
+        Prefetch("event_speakers", queryset=_speaker_rows(EventSpeaker, "page")),
         Prefetch("image__renditions", queryset=_renditions(CARD_IMAGE)),
     )
 
@@ -178,7 +189,7 @@ def event_sessions(page: EventPage) -> list[EventSession]:
     """Sessions in time order with their rooms and published speakers."""
     return list(
         page.sessions.select_related("room")
-        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.filter(live=True).only("pk", "name", "slug")))
+        .prefetch_related(Prefetch("session_speakers", queryset=_speaker_rows(SessionSpeaker, "session")))
         .order_by("starts_at", "sort_order")
     )
 
@@ -201,6 +212,12 @@ def _attach_related(page: EventPage) -> None:
             setattr(page, name, getattr(fetched, name))
 
 
+def _in_order(published: QuerySet, ids: list[int]) -> list:
+    """The published ones among `ids`, in the order the editor put them."""
+    found = published.in_bulk(ids) if ids else {}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def event_detail(page: EventPage, *, preview: bool = False) -> dict:
     """What the event page shows besides its own fields, in a fixed number of queries.
 
@@ -208,14 +225,15 @@ def event_detail(page: EventPage, *, preview: bool = False) -> dict:
     """
     _attach_related(page)
     if preview:
-        speakers = public_speakers().filter(pk__in=[speaker.pk for speaker in page.speakers.all()])
-        partners = public_partners().filter(pk__in=[partner.pk for partner in page.partners.all()])
+        speaker_ids = [row.speaker_id for row in page.event_speakers.all()]
+        partner_ids = [row.partner_id for row in page.event_partners.all()]
     else:
-        speakers, partners = public_speakers().filter(events=page), public_partners().filter(events=page)
+        speaker_ids = list(page.event_speakers.order_by("sort_order", "pk").values_list("speaker_id", flat=True))
+        partner_ids = list(page.event_partners.order_by("sort_order", "pk").values_list("partner_id", flat=True))
     return {
         "sessions": event_sessions(page),
-        "speakers": list(speakers),
-        "partners": list(partners),
+        "speakers": _in_order(public_speakers(), speaker_ids),
+        "partners": _in_order(public_partners(), partner_ids),
         "seats_left": seats_left(page),
         "hero_image": page.image,
     }
@@ -224,11 +242,11 @@ def event_detail(page: EventPage, *, preview: bool = False) -> dict:
 def events_featuring(snippet: Speaker | Partner) -> dict[str, list[EventPage]]:
     """A speaker's or partner's public events, upcoming then past. Speakers count through sessions too."""
     if isinstance(snippet, Speaker):
-        listed = EventPage.speakers.through.objects.filter(speaker=snippet).values("eventpage_id")
-        in_sessions = EventSession.objects.filter(speakers=snippet).values("page_id")
+        listed = EventSpeaker.objects.filter(speaker=snippet).values("page_id")
+        in_sessions = SessionSpeaker.objects.filter(speaker=snippet).values("session__page_id")
         events = public_events().filter(Q(pk__in=listed) | Q(pk__in=in_sessions))
     else:
-        events = public_events().filter(partners=snippet)
+        events = public_events().filter(pk__in=EventPartner.objects.filter(partner=snippet).values("page_id"))
     events = list(for_cards(with_seats_left(events)).order_by("starts_at", "pk"))
     now = timezone.now()
     return {

@@ -3,39 +3,114 @@ to its control room."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import path
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from registry.selectors import event_record, manages_event
 from registry.services import DomainError
 
-from .admin_views import EventCancelView, EventDuplicateView
-from .models import EventPage, Partner, Speaker
+from .admin_views import EventCancelView, EventDuplicateView, NewPageCreateView, NewSnippetCreateView
+from .choosers import PartnerChooserViewSet, SpeakerChooserViewSet
+from .models import EventIndexPage, EventPage, HomePage, OrganizationEventsPage, Partner, Speaker, StandardPage
+from .permissions import KeptByOrganizationPolicy
 from .services import event_page_deletion_check
 
+# Before the viewsets register, so every snippet screen, bulk action and chooser asks these policies.
+register_permission_policy(Speaker, KeptByOrganizationPolicy(Speaker), exact_class=True)
+register_permission_policy(Partner, KeptByOrganizationPolicy(Partner), exact_class=True)
 
-class SpeakerViewSet(SnippetViewSet):
+
+class AsksAboutTheEntry:
+    """Wagtail's snippet screens ask the policy about the model only; these ask about the entry on screen too,
+    so an organizer's request to change, delete, publish, unpublish, lock or revert another organization's
+    speaker is refused before any form is read."""
+
+    def user_has_permission(self, permission):
+        allowed = super().user_has_permission(permission)
+        entry = getattr(self, "object", None)
+        if allowed and entry is not None and entry.pk is not None:
+            return self.permission_policy.user_has_permission_for_instance(self.request.user, permission, entry)
+        return allowed
+
+
+class IndexView(snippet_views.IndexView):
+    """Offers editing and deleting only on the entries the person keeps."""
+
+    def get_edit_url(self, instance):
+        if self.permission_policy.user_has_permission_for_instance(self.request.user, "change", instance):
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if self.permission_policy.user_has_permission_for_instance(self.request.user, "delete", instance):
+            return super().get_delete_url(instance)
+        return None
+
+
+class EditView(AsksAboutTheEntry, snippet_views.EditView):
+    pass
+
+
+class DeleteView(AsksAboutTheEntry, snippet_views.DeleteView):
+    pass
+
+
+class UnpublishView(AsksAboutTheEntry, snippet_views.UnpublishView):
+    pass
+
+
+class RevisionsUnscheduleView(AsksAboutTheEntry, snippet_views.RevisionsUnscheduleView):
+    pass
+
+
+class LockView(AsksAboutTheEntry, snippet_views.LockView):
+    pass
+
+
+class UnlockView(AsksAboutTheEntry, snippet_views.UnlockView):
+    pass
+
+
+class KeptByOrganizationViewSet(SnippetViewSet):
+    add_view_class = NewSnippetCreateView
+    index_view_class = IndexView
+    edit_view_class = EditView  # also the base of the revert-to-revision view
+    delete_view_class = DeleteView
+    unpublish_view_class = UnpublishView
+    revisions_unschedule_view_class = RevisionsUnscheduleView
+    lock_view_class = LockView
+    unlock_view_class = UnlockView
+
+
+class SpeakerViewSet(KeptByOrganizationViewSet):
     model = Speaker
+    chooser_viewset_class = SpeakerChooserViewSet
     icon = "user"
     menu_label = "Speakers"
-    list_display = ["name", "title", "organization", UpdatedAtColumn(), LiveStatusTagColumn()]
-    list_export = ["name", "slug", "title", "organization", "live"]
-    list_filter = ["live", "locked"]
+    list_display = ["name", "title", "organization", "owner_organization", UpdatedAtColumn(), LiveStatusTagColumn()]
+    list_export = ["name", "slug", "title", "organization", "owner_organization", "live"]
+    list_filter = ["live", "locked", "owner_organization"]
     search_fields = ["name", "organization", "bio"]
     ordering = ["name"]
 
 
-class PartnerViewSet(SnippetViewSet):
+class PartnerViewSet(KeptByOrganizationViewSet):
     model = Partner
+    chooser_viewset_class = PartnerChooserViewSet
     icon = "group"
     menu_label = "Partners"
-    list_display = ["name", "tier", "website", UpdatedAtColumn(), LiveStatusTagColumn()]
-    list_export = ["name", "slug", "tier", "website", "live"]
-    list_filter = ["tier", "live"]
+    list_display = ["name", "tier", "website", "owner_organization", UpdatedAtColumn(), LiveStatusTagColumn()]
+    list_export = ["name", "slug", "tier", "website", "owner_organization", "live"]
+    list_filter = ["tier", "live", "owner_organization"]
     search_fields = ["name", "description"]
     ordering = ["tier", "name"]
 
@@ -136,3 +211,23 @@ def event_admin_urls():
         path("events/<int:page_id>/cancel/", EventCancelView.as_view(), name="cms_event_cancel"),
         path("events/<int:page_id>/duplicate/", EventDuplicateView.as_view(), name="cms_event_duplicate"),
     ]
+
+
+class NewPagesAutosaveOnceSaved(PageViewSet):
+    """Wagtail's views for one of our page types, except that a new page autosaves only once it has been saved
+    once (an event's start and end, any page's title, are needed before a draft can be stored)."""
+
+    add_view_class = NewPageCreateView
+
+
+@hooks.register("register_admin_viewset")
+def page_viewsets():
+    return [
+        type(f"{model.__name__}ViewSet", (NewPagesAutosaveOnceSaved,), {"model": model})()
+        for model in (HomePage, StandardPage, EventIndexPage, OrganizationEventsPage, EventPage)
+    ]
+
+
+@hooks.register("insert_editor_js")
+def event_editor_js():
+    return format_html('<script src="{}"></script>', static("cms/admin/event_editor.js"))

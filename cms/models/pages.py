@@ -7,13 +7,14 @@ from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
     InlinePanel,
     MultiFieldPanel,
+    MultipleChooserPanel,
     ObjectList,
     TabbedInterface,
 )
@@ -223,13 +224,12 @@ class EventSession(Orderable, ClusterableModel):
         related_name="+",
         help_text="Leave empty to use the event's venue.",
     )
-    speakers = ParentalManyToManyField("cms.Speaker", blank=True, related_name="sessions")
 
     panels = [
         FieldPanel("title"),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], classname="cms-session-when"),
         FieldPanel("room"),
-        FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
+        MultipleChooserPanel("session_speakers", chooser_field_name="speaker", heading="Speakers", label="Speaker"),
         FieldPanel("description"),
     ]
 
@@ -239,10 +239,54 @@ class EventSession(Orderable, ClusterableModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def public_speakers(self) -> list:
+        """Its published speakers in the editor's order (from rows the selectors prefetch with their speakers)."""
+        return [row.speaker for row in self.session_speakers.all() if row.speaker.live]
+
     def clean(self):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "A session must end after it starts."})
+
+
+class SessionSpeaker(Orderable):
+    """A speaker at one session, in the order the editor put them."""
+
+    session = ParentalKey("cms.EventSession", on_delete=models.CASCADE, related_name="session_speakers")
+    speaker = models.ForeignKey("cms.Speaker", on_delete=models.CASCADE, related_name="session_appearances")
+
+    panels = [FieldPanel("speaker")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "session speaker"
+        constraints = [models.UniqueConstraint(fields=["session", "speaker"], name="cms_session_speaker_once")]
+
+
+class EventSpeaker(Orderable):
+    """A speaker of an event, in the order the editor put them."""
+
+    page = ParentalKey("cms.EventPage", on_delete=models.CASCADE, related_name="event_speakers")
+    speaker = models.ForeignKey("cms.Speaker", on_delete=models.CASCADE, related_name="event_appearances")
+
+    panels = [FieldPanel("speaker")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "event speaker"
+        constraints = [models.UniqueConstraint(fields=["page", "speaker"], name="cms_event_speaker_once")]
+
+
+class EventPartner(Orderable):
+    """A partner of an event, in the order the editor put them."""
+
+    page = ParentalKey("cms.EventPage", on_delete=models.CASCADE, related_name="event_partners")
+    partner = models.ForeignKey("cms.Partner", on_delete=models.CASCADE, related_name="event_appearances")
+
+    panels = [FieldPanel("partner")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "event partner"
+        constraints = [models.UniqueConstraint(fields=["page", "partner"], name="cms_event_partner_once")]
 
 
 class RegistrationQuestion(AbstractFormField):
@@ -277,8 +321,6 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
     kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.EVENT, db_index=True)
     language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH, db_index=True)
     featured = models.BooleanField("feature on the home page", default=False)
-    speakers = ParentalManyToManyField("cms.Speaker", blank=True, related_name="events")
-    partners = ParentalManyToManyField("cms.Partner", blank=True, related_name="events")
 
     base_form_class = EventPageForm
     parent_page_types = ["cms.OrganizationEventsPage", "cms.EventIndexPage"]
@@ -297,8 +339,8 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
         InlinePanel("sessions", heading="Sessions", label="Session"),
     ]
     people_panels = [
-        FieldPanel("speakers", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("partners", widget=forms.CheckboxSelectMultiple),
+        MultipleChooserPanel("event_speakers", chooser_field_name="speaker", heading="Speakers", label="Speaker"),
+        MultipleChooserPanel("event_partners", chooser_field_name="partner", heading="Partners", label="Partner"),
     ]
     registration_panels = [
         MultiFieldPanel(
@@ -338,8 +380,13 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
         index.AutocompleteField("summary"),
         index.SearchField("body"),
         index.RelatedFields(
-            "speakers",
-            [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organization")],
+            "event_speakers",
+            [
+                index.RelatedFields(
+                    "speaker",
+                    [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organization")],
+                )
+            ],
         ),
         index.RelatedFields("sessions", [index.SearchField("title"), index.SearchField("description")]),
         index.FilterField("starts_at"),
@@ -379,6 +426,11 @@ class EventPage(RoutablePageMixin, RegistrableEvent, Page):
 
     def get_status_display(self) -> str:
         return EventStatus(self.status).label
+
+    @property
+    def public_speakers(self) -> list:
+        """Its published speakers in the editor's order (from rows the selectors prefetch with their speakers)."""
+        return [row.speaker for row in self.event_speakers.all() if row.speaker.live]
 
     @property
     def image_alt_text(self) -> str:

@@ -3,12 +3,39 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PublishingPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
 from ..blocks import LinkBlock
+from ..permissions import organizations_one_may_keep_for
+
+NOT_YOURS = "Choose one of the organizations you organize for."
+
+
+class KeptByOrganizationForm(WagtailAdminModelForm):
+    """Organizers put a speaker or partner under one of their own organizations, never another's or none;
+    site-wide editors choose any organization, or none. Asked on every save, drafts included."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allowed_organizations = organizations_one_may_keep_for(self.for_user)
+        field = self.fields.get("owner_organization")
+        if field is not None and self.allowed_organizations is not None:
+            field.queryset = field.queryset.filter(pk__in=self.allowed_organizations)
+            field.required = True
+            field.empty_label = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.allowed_organizations is None or "owner_organization" not in self.fields:
+            return cleaned_data
+        chosen = cleaned_data.get("owner_organization")
+        if chosen is None or chosen.pk not in self.allowed_organizations:
+            self.add_error("owner_organization", NOT_YOURS)
+        return cleaned_data
 
 
 class PublicSnippet(
@@ -16,8 +43,20 @@ class PublicSnippet(
 ):
     """What speakers and partners share: a unique slug, a public page, a preview of it."""
 
+    base_form_class = KeptByOrganizationForm
+
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=160, unique=True, blank=True, help_text="Part of the public address.")
+    # Who keeps this entry: its organization's organizers (and site-wide editors); none: site-wide editors only.
+    owner_organization = models.ForeignKey(
+        "registry.Organization",
+        verbose_name="kept by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The organization whose organizers may change this entry. Empty: site-wide editors only.",
+    )
 
     class Meta:
         abstract = True
@@ -62,6 +101,7 @@ class Speaker(PublicSnippet):
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
+        FieldPanel("owner_organization"),
         MultiFieldPanel([FieldPanel("title"), FieldPanel("organization")], heading="Role"),
         FieldPanel("photo"),
         FieldPanel("bio"),
@@ -105,6 +145,7 @@ class Partner(PublicSnippet):
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
+        FieldPanel("owner_organization"),
         FieldPanel("tier"),
         FieldPanel("logo"),
         FieldPanel("website"),

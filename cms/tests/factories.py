@@ -14,10 +14,13 @@ from cms.models import (
     EventIndexPage,
     EventKind,
     EventPage,
+    EventPartner,
     EventSession,
+    EventSpeaker,
     HomePage,
     OrganizationEventsPage,
     Partner,
+    SessionSpeaker,
     Speaker,
     StandardPage,
 )
@@ -108,15 +111,15 @@ def event(
         live=live,
         **fields,
     )
-    page.speakers = list(speakers)
-    page.partners = list(partners)
+    page.event_speakers = [EventSpeaker(speaker=obj, sort_order=n) for n, obj in enumerate(speakers)]
+    page.event_partners = [EventPartner(partner=obj, sort_order=n) for n, obj in enumerate(partners)]
     step = duration / max(sessions, 1)
     page.sessions = []
     for k in range(sessions):
         session = EventSession(
             title=f"Session {k + 1}", starts_at=starts_at + step * k, ends_at=starts_at + step * (k + 1)
         )
-        session.speakers = list(session_speakers)
+        session.session_speakers = [SessionSpeaker(speaker=obj, sort_order=n) for n, obj in enumerate(session_speakers)]
         page.sessions.add(session)
     index, organization = event_index(), fields.get("organization")
     parent = sections.sync_organization(organization) if organization else index

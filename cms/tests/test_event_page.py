@@ -161,18 +161,21 @@ def test_admin_form_keeps_sessions_inside_the_event_and_ending_after_they_start(
                 [
                     {
                         "title": "Too early",
+                        "session_speakers": inline_formset([]),
                         "starts_at": (starts - timedelta(hours=1)).strftime(fmt),
                         "ends_at": starts.strftime(fmt),
                         "description": "",
                     },
                     {
                         "title": "Too late",
+                        "session_speakers": inline_formset([]),
                         "starts_at": (starts + timedelta(hours=2)).strftime(fmt),
                         "ends_at": (starts + timedelta(hours=4)).strftime(fmt),
                         "description": "",
                     },
                     {
                         "title": "Backwards",
+                        "session_speakers": inline_formset([]),
                         "starts_at": (starts + timedelta(hours=2)).strftime(fmt),
                         "ends_at": (starts + timedelta(hours=1)).strftime(fmt),
                         "description": "",
@@ -180,6 +183,8 @@ def test_admin_form_keeps_sessions_inside_the_event_and_ending_after_they_start(
                 ]
             ),
             "registration_questions": inline_formset([]),
+            "event_speakers": inline_formset([]),
+            "event_partners": inline_formset([]),
         }
     )
     response = client.post(f"/admin/pages/{event.pk}/edit/", data)

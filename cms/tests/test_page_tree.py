@@ -59,6 +59,7 @@ class PageTreeRules(WagtailPageTestCase):
 
     def test_editor_creates_an_event_with_sessions_speakers_partners_and_questions(self):
         speaker = factories.speaker("Ada Lovelace")
+        second = factories.speaker("Charles Babbage")
         partner = factories.partner("Analytical Engines")
         starts = timezone.localtime() + timedelta(days=10)
         fmt = "%Y-%m-%d %H:%M"
@@ -83,25 +84,28 @@ class PageTreeRules(WagtailPageTestCase):
                             "starts_at": starts.strftime(fmt),
                             "ends_at": (starts + timedelta(hours=2)).strftime(fmt),
                             "description": "",
+                            "session_speakers": inline_formset([{"speaker": speaker.pk}]),
                         },
                         {
                             "title": "Afternoon",
                             "starts_at": (starts + timedelta(hours=3)).strftime(fmt),
                             "ends_at": (starts + timedelta(hours=5)).strftime(fmt),
                             "description": "",
+                            "session_speakers": inline_formset([]),
                         },
                     ]
                 ),
+                "event_speakers": inline_formset([{"speaker": second.pk}, {"speaker": speaker.pk}]),
+                "event_partners": inline_formset([{"partner": partner.pk}]),
                 "registration_questions": inline_formset(
                     [{"label": "T-shirt size", "field_type": "dropdown", "required": "on", "choices": "S\nM\nL"}]
                 ),
             }
         )
-        # Multiple choices are lists of values, which nested_form_data would flatten into numbered keys.
-        data.update({"speakers": [speaker.pk], "partners": [partner.pk], "sessions-0-speakers": [speaker.pk]})
         self.assertCanCreate(self.index, EventPage, data)
         page = EventPage.objects.get(slug="engines")
         assert [s.title for s in page.sessions.order_by("starts_at")] == ["Morning", "Afternoon"]
-        assert list(page.sessions.get(title="Morning").speakers.all()) == [speaker]
-        assert list(page.speakers.all()) == [speaker] and list(page.partners.all()) == [partner]
+        assert page.sessions.get(title="Morning").public_speakers == [speaker]
+        assert page.public_speakers == [second, speaker], "speakers keep the order the editor chose"
+        assert [row.partner for row in page.event_partners.all()] == [partner]
         assert list(page.registration_form_class()().fields) == ["t_shirt_size"]

@@ -199,6 +199,9 @@ EDITORS = _wagtail("sent home", "ok")  # content: pages, images, documents, spea
 SUPERUSERS = _wagtail("sent home", "sent home")  # users, groups, sites, collections, redirects, workflows
 NOTHING_THERE = _wagtail("not found", "not found")  # needs arguments this world does not give
 POST_ONLY = _wagtail("not allowed", "not allowed")
+# Speakers and partners: organizers list them and add their organizations' own (this world's speaker is
+# site-wide, so its own screens stay the editors').
+KEEPERS = {**EDITORS, "organizer_a": "ok", "organizer_b": "ok"}
 # Cancelling an event: the organizers of its organization and staff admins (registry's `cancel_event` and scope).
 RUNS_THE_EVENT = {**_wagtail("sent home", "sent home", "ok"), "organizer_a": "ok"}
 # A's event lives in A's section (cms.sections): A's organizers write it through their organization's group, the
@@ -236,7 +239,8 @@ WAGTAIL = [
     ),
     (r"admin/tag-autocomplete/<slug:app_name>/", NOTHING_THERE),  # site settings have no tags
     (r"admin/(images|documents)/chooser/create/$", EDITORS),
-    (r"admin/snippets/choose/cms/(speaker|partner)/create/$", EDITORS),
+    (r"admin/snippets/choose/cms/(speaker|partner)/create/$", KEEPERS),
+    (r"admin/snippets/cms/(speaker|partner)/(results/|add/|preview/)?$", KEEPERS),
     (
         r"admin/($|account/|api/main/\^(pages|documents|images)/|choose-|dismissibles/|tag-autocomplete/|test404/"
         r"|(images|documents)/chooser/|snippets/choose/|embeds/chooser/|workflows/task_chooser/"

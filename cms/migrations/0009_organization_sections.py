@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0005_questions_are_optional_by_default'),
+        ('cms', '0008_speakers_and_partners_chosen_not_ticked'),
         ('registry', '0015_organizations_choose_how_events_are_published'),
         ('wagtailcore', '0098_apitoken'),
     ]
