@@ -5,15 +5,17 @@ staff admin. Shared by the home's tests and its browser tests."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
-from registry.models import Attendance, CreditCategory, CreditEntry, Membership, Role, StudentProfile
+from registry.models import Attendance, CreditCategory, CreditEntry, EventRecord, Membership, Role, StudentProfile
 from registry.tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     RegistrationFactory,
     StaffFactory,
     UserFactory,
+    VenueFactory,
     make_event,
 )
 
@@ -43,6 +45,8 @@ def club_event(title: str, organization, *, starts_in: timedelta, hours: int = 3
 
 def registered(event, n: int, *, checked_in: int = 0) -> list:
     made = RegistrationFactory.create_batch(n, page_id=event.pk, status="confirmed")
+    # the seats the registration service would have taken (the factory writes rows only)
+    EventRecord.objects.filter(page_id=event.pk).update(seats_taken=F("seats_taken") + n)
     for registration in made[:checked_in]:
         Attendance.objects.create(registration=registration)
     return made
@@ -66,5 +70,6 @@ def build_day(*, claims: int = 3) -> Day:
         student = UserFactory(in_roles=[Role.ATTENDEE], first_name=f"Student{n}")
         StudentProfile.objects.create(user=student, mentor=mentor, usn=f"1CC{n:04d}")
         CreditEntry.objects.create(user=student, category=category, points=4, description="Hack Night")
+    VenueFactory(name="Seminar Hall 1")
     staff_admin = StaffFactory(email="admin@example.org")
     return Day(organizer, mentor, staff_admin, club, on_now, later_today, next_week, other_club_event)

@@ -38,7 +38,7 @@ def test_an_organizer_sees_todays_events_of_their_organization_with_live_figures
     assert "Hack Night" in hack_night and "On now" in hack_night
     assert "<dt>Registered</dt><dd>24</dd>" in hack_night
     assert "<dt>Checked in</dt><dd>8</dd>" in hack_night
-    assert "<dt>Seats left</dt><dd>" in hack_night
+    assert "<dt>Seats left</dt><dd>16</dd>" in hack_night  # 40 seats
 
 
 def test_each_event_on_the_home_has_its_days_actions_one_click_away(day):
@@ -48,7 +48,8 @@ def test_each_event_on_the_home_has_its_days_actions_one_click_away(day):
     assert f'href="/staff/registry/eventrecord/{page_id}/checkin/"' in html
     assert f'href="/staff/registry/registration/?page__id__exact={page_id}"' in html
     assert 'href="/staff/registry/attendance/import/"' in html
-    assert "/staff/registry/certificatebatch/add/?event=" in html
+    assert "/staff/registry/certificatebatch/add/?event=" in html.split('id="event-')[1]  # it has started
+    assert "/staff/registry/certificatebatch/add/?event=" not in html.split("Coming up")[1]  # nothing to certify yet
     assert f'href="/staff/registry/message/?page__id__exact={page_id}"' in html
 
 
