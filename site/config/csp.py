@@ -41,11 +41,18 @@ WAGTAIL_ADMIN = {
 }
 
 BACK_OFFICE = {
+    # The back office is django-unfold, which drives its screens with Alpine.js. Unfold ships Alpine's standard
+    # build, which evaluates every x-* expression with `new Function` ('unsafe-eval'); we load Alpine's CSP build
+    # instead (templates/unfold/layouts/skeleton.html, registry/backoffice_alpine.js), so nothing here allows eval.
+    # Unfold's theme colours are a <style> element carrying the request's nonce (below), and no style attribute of
+    # unfold's is needed: its JSON display and the actions bar's width are replaced (registry/admin/registrations.py,
+    # templates/admin/actions.html). This policy needed no new source for unfold.
     # Only our own screens' scripts run (all static files), and one handler written by django-import-export:
     # the export form's "Select all" box calls `onSelectToggleChange(event)` from an attribute.
     "script-src": [SELF],
     "script-src-attr": [UNSAFE_HASHES, source_hash("onSelectToggleChange(event)")],
-    # The hall calendar places each booking on its grid in a <style> element carrying the request's nonce.
+    # The hall calendar places each booking on its grid in a <style> element carrying the request's nonce, and
+    # unfold's layout writes its theme colours the same way.
     "style-src": [SELF, NONCE],
     # Three style attributes in third-party markup, allowed by their exact text: django-import-export's export
     # form (a paragraph and a label) and django-simple-history's history list (its paginator).
