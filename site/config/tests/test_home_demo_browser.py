@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.core.management import call_command
+from wagtail.models import Collection
 
 from registry.tests.browser import LAPTOP, PHONE, assert_usable, focus_is_visible
+from registry.tests.factories import page_tree_root
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,6 +34,9 @@ def sign_in_as_demo(page, live_server, email: str, code: str) -> None:
 
 def test_the_demo_days_three_homes_fit_and_lead_with_their_main_action(live_server, browser_page, settings):
     settings.SITE_URL = live_server.url
+    page_tree_root()  # Wagtail's root page and collection, should an earlier transactional test have flushed them
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
     call_command("seed_demo")
     page = browser_page
 
