@@ -9,7 +9,7 @@ import zipfile
 
 from django import forms
 from django.conf import settings
-from import_export.forms import ImportForm
+from unfold.contrib.import_export.forms import ImportForm
 
 CHUNK = 1 << 16
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from import_export.admin import ExportMixin
+from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
 from .. import resources
 from ..models import Attendance
@@ -15,6 +16,7 @@ class AttendanceAdmin(CheckedImportMixin, ExportMixin, ReadOnlyAdmin):
 
     import_form_class = resources.AttendanceImportForm
     confirm_form_class = resources.AttendanceConfirmImportForm
+    export_form_class = SelectableFieldsExportForm
     import_permissions = ("registry.add_attendance",)
     list_display = ["registration", "event_title", "session", "method", "checked_in_at", "checked_in_by"]
     list_filter = ["method", ("checked_in_at", admin.DateFieldListFilter)]

@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
+from unfold.admin import ModelAdmin
 
 from ..services import DomainError
 from ..services import records as record_services
@@ -34,8 +35,8 @@ class ServiceForm:
         return cleaned
 
 
-class ServiceAdmin(SimpleHistoryAdmin):
-    """A ModelAdmin whose writes are service calls and whose history is read-only and scoped."""
+class ServiceAdmin(SimpleHistoryAdmin, ModelAdmin):
+    """A ModelAdmin (unfold's) whose writes are service calls and whose history is read-only and scoped."""
 
     object_history_form_template = "admin/history_version.html"
 

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from unfold.admin import ModelAdmin
 
 from .. import certificates
 from ..models import Certificate, CertificateBatch, CertificateTemplate, EventRecord, Role
@@ -191,7 +192,7 @@ class IssueForm(forms.Form):
 
 
 @admin.register(CertificateBatch)
-class CertificateBatchAdmin(admin.ModelAdmin):
+class CertificateBatchAdmin(ModelAdmin):
     """ "Add" issues certificates for an event; each batch opens on its live progress page."""
 
     list_display = ["__str__", "event", "status", "progress", "requested_by", "created_at", "finished_at"]

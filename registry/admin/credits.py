@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from import_export.admin import ExportMixin, ImportExportModelAdmin
+from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
 from .. import resources
 from ..models import CreditCategory, CreditEntry
@@ -23,6 +24,7 @@ class CreditEntryAdmin(ExportMixin, ReadOnlyAdmin):
     """The ledger is written by attendance and decided by mentors (here or in the inbox), never edited by hand:
     points, category and person stay what the event awarded."""
 
+    export_form_class = SelectableFieldsExportForm
     list_display = ["user", "category", "points", "status", "description", "decided_by", "created_at"]
     list_filter = ["status", "category", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "user__student_profile__usn", "description"]

@@ -9,6 +9,7 @@ from import_export.admin import ImportMixin
 from import_export.formats import base_formats
 from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
+from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
 from ..uploads import BoundedImportForm
 
@@ -33,6 +34,7 @@ class BoundedImportMixin:
     """Every import takes CSV or XLSX only, and checks the upload's size, unpacked size and rows before parsing."""
 
     import_form_class = BoundedImportForm
+    export_form_class = SelectableFieldsExportForm
 
     def get_import_formats(self):
         return [base_formats.CSV, base_formats.XLSX]

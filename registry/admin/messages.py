@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin
 
 from ..models import Message
 from ..selectors import scope_to_organizations
@@ -10,7 +11,7 @@ from .base import KeptByServices
 
 
 @admin.register(Message)
-class MessageAdmin(KeptByServices, admin.ModelAdmin):
+class MessageAdmin(KeptByServices, ModelAdmin):
     """Staff admins see every message; organizers the messages about their organizations' events."""
 
     list_display = ["created_at", "channel", "kind", "to", "subject", "status", "sent_at", "read_at"]

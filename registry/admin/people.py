@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
+from unfold.admin import TabularInline
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from .. import resources, services
 from ..models import Facility, Membership, MentorProfile, Organization, StudentProfile, User, Venue
@@ -18,7 +20,7 @@ class HistoryImportExportAdmin(BoundedImportMixin, ImportExportModelAdmin, Servi
     """History (who changed what, read-only) plus CSV/XLSX import and export with a dry-run preview."""
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["organization"]
@@ -46,6 +48,9 @@ class MembershipsThroughService:
 @admin.register(User)
 class UserAdmin(MembershipsThroughService, CheckedImportMixin, DjangoUserAdmin, ServiceAdmin):
     resource_classes = [resources.PersonResource]
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
     import_permissions = ("registry.add_user", "registry.change_user")
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "role_names", "is_staff", "is_active", "last_login"]

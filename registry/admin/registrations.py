@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
+from unfold.admin import ModelAdmin
+from unfold.contrib.import_export.forms import SelectableFieldsExportForm
 
 from .. import resources, services
 from ..models import EventRecord, Registration
@@ -15,7 +17,7 @@ from .messages import log_link
 
 
 @admin.register(EventRecord)
-class EventRecordAdmin(KeptByServices, admin.ModelAdmin):
+class EventRecordAdmin(KeptByServices, ModelAdmin):
     """Per-event registration counts; the event itself is edited in Wagtail."""
 
     list_display = [
@@ -118,6 +120,7 @@ class RegistrationAdmin(ExportMixin, ServiceAdmin):
     """Registrations are made on the event page; here organizers correct details and cancel (through services)."""
 
     resource_classes = [resources.RegistrationExportResource]
+    export_form_class = SelectableFieldsExportForm
     list_display = ["full_name", "email", "event_title", "status", "attendance_mode", "code", "created_at"]
     list_filter = [
         "status",
@@ -133,7 +136,7 @@ class RegistrationAdmin(ExportMixin, ServiceAdmin):
         "user",
         "email",
         "code",
-        "answers",
+        "answers_given",
         "created_at",
         "confirmed_at",
         "cancelled_at",
@@ -152,7 +155,7 @@ class RegistrationAdmin(ExportMixin, ServiceAdmin):
         "attendance_mode",
         "status",
         "code",
-        "answers",
+        "answers_given",
         "decision_reason",
         "hold_expires_at",
         "created_at",
@@ -184,6 +187,18 @@ class RegistrationAdmin(ExportMixin, ServiceAdmin):
     @admin.display(description="Event", ordering="page__title")
     def event_title(self, obj):
         return obj.page.title
+
+    @admin.display(description="Answers")
+    def answers_given(self, obj):
+        """The registration form's answers as question and answer (unfold would colour raw JSON inline)."""
+        answers = obj.answers if isinstance(obj.answers, dict) else {}
+        if not answers:
+            return "—"
+        rows = format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((key, value) for key, value in answers.items()))
+        return format_html('<dl class="bo-answers">{}</dl>', rows)
+
+    def _history_field_names(self) -> set[str]:
+        return super()._history_field_names() | {"answers"}
 
     @admin.action(description="Cancel selected registrations (frees seats, tells each person)")
     def cancel_selected(self, request, queryset):

@@ -15,7 +15,9 @@ class BackOfficeAdminConfig(admin_apps.AdminConfig):
 
     Models other apps register that are not staff work here leave it (images, documents and tags are edited in
     Wagtail, and taggit's merge-tags screen checks no permission), and Wagtail's own users and groups screens,
-    which write accounts and roles directly, are left to superusers. Runs after every other app is ready.
+    which write accounts and roles directly, are left to superusers. The admins other apps register (lockouts,
+    devices, groups, email addresses, tokens) are put on unfold's ModelAdmin, keeping their own behaviour, so
+    every screen of the back office wears the same layout. Runs after every other app is ready.
     """
 
     default = False
@@ -37,3 +39,16 @@ class BackOfficeAdminConfig(admin_apps.AdminConfig):
                 admin.site.unregister(model)
         for model in (get_user_model(), Group):
             register_permission_policy(model, SuperusersOnly(model))
+        _on_unfold(admin.site)
+
+
+def _on_unfold(site) -> None:
+    """Re-register every admin not built on unfold's ModelAdmin as a subclass of both (its own methods first)."""
+    from unfold.admin import ModelAdmin
+
+    for model, model_admin in list(site._registry.items()):
+        cls = type(model_admin)
+        if isinstance(model_admin, ModelAdmin):
+            continue
+        site.unregister(model)
+        site.register(model, type(cls.__name__, (cls, ModelAdmin), {"__module__": cls.__module__}))

@@ -14,7 +14,7 @@ with django-csp's decorators, which apply on top of its area.
 import base64
 import hashlib
 
-from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
 
 
@@ -41,20 +41,22 @@ WAGTAIL_ADMIN = {
 }
 
 BACK_OFFICE = {
-    # Only our own screens' scripts run (all static files), and one handler written by django-import-export:
-    # the export form's "Select all" box calls `onSelectToggleChange(event)` from an attribute.
+    # The back office is django-unfold, which drives its screens with Alpine.js. Unfold ships Alpine's standard
+    # build, which evaluates every x-* expression with `new Function` ('unsafe-eval'); we load Alpine's CSP build
+    # instead (templates/unfold/layouts/skeleton.html, registry/backoffice_alpine.js), so nothing here allows eval.
+    # Unfold's theme colours are a <style> element carrying the request's nonce (below), and no style attribute of
+    # unfold's is needed: its JSON display and the actions bar's width are replaced (registry/admin/registrations.py,
+    # templates/admin/actions.html). This policy needed no new source for unfold.
+    # Only our own screens' scripts run (all static files); no markup carries an event handler. (The export form's
+    # "Select all" handler and its two style attributes, and simple-history's paginator style, were django-import-
+    # export's and django-simple-history's own templates, which unfold's integrations replace.)
     "script-src": [SELF],
-    "script-src-attr": [UNSAFE_HASHES, source_hash("onSelectToggleChange(event)")],
-    # The hall calendar places each booking on its grid in a <style> element carrying the request's nonce.
+    "script-src-attr": [NONE],
+    # The hall calendar places each booking on its grid in a <style> element carrying the request's nonce, and
+    # unfold's layout writes its theme colours the same way.
     "style-src": [SELF, NONCE],
-    # Three style attributes in third-party markup, allowed by their exact text: django-import-export's export
-    # form (a paragraph and a label) and django-simple-history's history list (its paginator).
-    "style-src-attr": [
-        UNSAFE_HASHES,
-        source_hash("padding: 0;"),
-        source_hash("font-weight: bold;"),
-        source_hash("border-top: 0"),
-    ],
+    # No markup carries a style attribute; scripts (Alpine, simplebar) set styles through the DOM, which is allowed.
+    "style-src-attr": [NONE],
 }
 
 # Swagger UI, served from drf-spectacular-sidecar's static files. Its set-up script is a separate request

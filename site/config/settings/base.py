@@ -28,6 +28,12 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # The back office's admin layer: before django.contrib.admin, import_export and simple_history, whose
+    # templates it restyles (config.backoffice holds its navigation and the home shaped by role).
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.import_export",
+    "unfold.contrib.simple_history",
     "config",
     "approvals",
     "cms",
@@ -391,6 +397,9 @@ REGISTRATION_RATE_LIMITS = {
     "ip": ["10/m", "60/h", "300/d"],
     "email": ["3/m", "10/h", "20/d"],
 }
+
+# --- Back office (django-unfold) -------------------------------------------
+from config.backoffice import UNFOLD  # noqa: E402, F401
 
 # --- API ------------------------------------------------------------------
 # REST API under /api/v1/ (config.api_urls): JWT for apps, the session for the browser.

@@ -126,6 +126,9 @@ CUSTOM = {
     "admin:password_change_done": _staff("ok", "ok", "ok", "ok"),
     "admin:jsi18n": _staff("ok", "ok", "ok", "ok"),
     "admin:autocomplete": _staff("forbidden", "forbidden", "forbidden", "forbidden"),
+    # unfold's search box: with model search off (config.backoffice) it lists only the sidebar's own links,
+    # each already filtered by the person's permissions.
+    "admin:search": _staff("ok", "ok", "ok", "ok"),
     # Takes a content type and an object id; no back-office model has a public page to view.
     "admin:view_on_site": _staff("not found", "not found", "not found", "not found"),
     "admin:login": {

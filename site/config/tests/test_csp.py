@@ -85,7 +85,9 @@ def test_a_preview_keeps_the_public_policy_and_only_the_admin_may_frame_it(clien
     assert directives["frame-ancestors"] == ["'self'"]
 
 
-def test_the_back_office_runs_only_static_scripts_and_allows_third_party_attributes_by_their_exact_text(client):
+def test_the_back_office_runs_only_static_scripts_and_carries_no_handler_or_style_attribute(client):
+    """unfold's import-export and history screens replace the third-party templates whose attributes the policy
+    once allowed by hash: now nothing inline runs or styles an element."""
     registration = RegistrationFactory()
     verified_admin_client(client)
 
@@ -93,15 +95,13 @@ def test_the_back_office_runs_only_static_scripts_and_allows_third_party_attribu
         response = client.get(path)
         html = response.content.decode()
         directives = policy(response)
-        handlers = re.findall(r'\son[a-z]+="([^"]*)"', html)
-        styles = re.findall(r'\sstyle="([^"]*)"', html)
 
         assert response.status_code == 200, path
         assert directives["script-src"] == ["'self'"] and not INLINE_SCRIPT.search(html), path
         assert "'unsafe-inline'" not in response["Content-Security-Policy"], path
-        assert {source_hash(code) for code in handlers} <= set(directives["script-src-attr"]), path
-        assert {source_hash(style) for style in styles} <= set(directives["style-src-attr"]), path
-        assert handlers or styles, f"{path} no longer shows the attributes its hashes are for"
+        assert "'unsafe-eval'" not in response["Content-Security-Policy"], path
+        assert directives["script-src-attr"] == ["'none'"] and not re.findall(r'\son[a-z]+="', html), path
+        assert directives["style-src-attr"] == ["'none'"] and not re.findall(r'\sstyle="', html), path
 
 
 def test_the_hall_calendar_places_bookings_in_a_style_element_carrying_its_responses_nonce(client):
@@ -114,7 +114,9 @@ def test_the_hall_calendar_places_bookings_in_a_style_element_carrying_its_respo
     nonces = [source for source in policy(response)["style-src"] if source.startswith("'nonce-")]
     html = response.content.decode()
     assert len(nonces) == 1
-    assert re.findall(r"<style[^>]*>", html) == [f'<style nonce="{nonces[0][7:-1]}">']
+    styles = re.findall(r"<style[^>]*>", html)
+    assert f'<style nonce="{nonces[0][7:-1]}">' in styles  # the grid's
+    assert all(f'nonce="{nonces[0][7:-1]}"' in style for style in styles)  # and unfold's theme colours
     assert " style=" not in html
     assert policy(again)["style-src"] != policy(response)["style-src"], "each response has a nonce of its own"
 
