@@ -40,6 +40,8 @@ def event_form(title: str, *, starts_in=timedelta(days=10), **extra) -> dict:
             "attendance_threshold": 75,
             "credit_points": 0,
             "sessions": inline_formset([]),
+            "event_speakers": inline_formset([]),
+            "event_partners": inline_formset([]),
             "registration_questions": inline_formset([]),
             **extra,
         }
