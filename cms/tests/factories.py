@@ -3,13 +3,14 @@
 import io
 from datetime import timedelta
 
+from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
-from wagtail.models import Site
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Site, Workflow, WorkflowPage, WorkflowTask
 
-from cms import sections
+from cms import permissions, sections
 from cms.models import (
     EventIndexPage,
     EventKind,
@@ -34,6 +35,27 @@ _counter = iter(range(1, 1_000_000))
 
 def _n() -> int:
     return next(_counter)
+
+
+def moderation() -> Group:
+    """Wagtail's Moderators group, with its page permissions on the root and the "Moderators approval" workflow, as
+    Wagtail's migrations make them (rebuilt after a transactional test flushed the tables)."""
+    root = page_tree_root()
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    moderators.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for action in ("add", "change", "publish", "lock", "unlock"):
+        GroupPagePermission.objects.get_or_create(
+            group=moderators, page=root, permission=Permission.objects.get(codename=f"{action}_page")
+        )
+    workflow = Workflow.objects.filter(name=permissions.WORKFLOW_NAME).first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=permissions.WORKFLOW_NAME)
+        task = GroupApprovalTask.objects.create(name="Moderators approval")
+        task.groups.set([moderators])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+        WorkflowPage.objects.get_or_create(page=root, defaults={"workflow": workflow})
+    permissions.sync_snippet_permissions_and_workflow()
+    return moderators
 
 
 def home_page() -> HomePage:

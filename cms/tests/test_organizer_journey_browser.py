@@ -5,7 +5,6 @@ visitor registers on the public page and answers the question."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -35,12 +34,13 @@ def test_an_organizer_drafts_and_submits_a_workshop_a_moderator_approves_it_and_
 ):
     if not Collection.get_first_root_node():
         Collection.add_root(name="Root")
+    moderators = factories.moderation()
     factories.event_index()
     club = OrganizationFactory(name="Coding Club", slug="coding-club")
     organizer = UserFactory(email="organizer@example.org", in_roles=[Role.ORGANIZER])
     MembershipFactory(user=organizer, organization=club, role=Membership.Role.ORGANIZER)
     moderator = UserFactory(email="moderator@example.org")
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(moderators)
     factories.speaker("Grace Hopper")
     factories.speaker("Alan Turing")
     section = sections.section_of(club)

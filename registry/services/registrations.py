@@ -59,6 +59,8 @@ def event_organization_check(*, actor, current_organization_id: int | None, orga
     anywhere."""
     if places_events_anywhere(actor):
         return
+    if current_organization_id is not None and organization_id == current_organization_id:
+        return  # staying where it is; whether this person may edit it at all is the page permissions' answer
     if organization_id is None:
         raise NotAllowed("Only staff admins and the site's moderators publish events for no organization.")
     writable = page_organization_ids(actor)
