@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS, AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,6 +43,16 @@ class WritesNeedVerifiedOrganizers(IsVerifiedStaff):
         if request.method not in WRITE_METHODS or not hasattr(view, request.method.lower()):
             return True  # reads are public; a method the view lacks is a 405, not a question of who asks
         return super().has_permission(request, view)
+
+
+class PublicReads:
+    """Reading stays open to everyone (and the schema says so); writing needs `WritesNeedVerifiedOrganizers`."""
+
+    def get_permissions(self):
+        request = getattr(self, "request", None)
+        if request is None or request.method in SAFE_METHODS:
+            return [AllowAny()]
+        return [WritesNeedVerifiedOrganizers()]
 
 
 class SessionWriteSerializer(serializers.Serializer):
@@ -162,9 +173,7 @@ NEW_EVENT = {
 }
 
 
-class Events(public_api.Events):
-    permission_classes = [WritesNeedVerifiedOrganizers]
-
+class Events(PublicReads, public_api.Events):
     def get_serializer_class(self):
         return EventWriteSerializer if self.request.method == "POST" else super().get_serializer_class()
 
@@ -201,9 +210,7 @@ def _any_event(page_id: int) -> EventPage:
     return get_object_or_404(EventPage.objects.all(), pk=page_id)
 
 
-class EventDetail(public_api.EventDetail):
-    permission_classes = [WritesNeedVerifiedOrganizers]
-
+class EventDetail(PublicReads, public_api.EventDetail):
     def get_serializer_class(self):
         return EventUpdateSerializer if self.request.method == "PATCH" else super().get_serializer_class()
 
