@@ -45,7 +45,7 @@ class SessionInput:
     description: str = ""
 
 
-def _section_for(*, actor, organization: Organization | None) -> Page:
+def _section_for(organization: Organization | None) -> Page:
     if organization is None:
         index = EventIndexPage.objects.first()
         if index is None:
@@ -116,7 +116,7 @@ def event_page_create(
 ) -> EventPage:
     """A new event in the organization's section (straight under /events/ for none), as a draft, submitted or
     published."""
-    parent = _section_for(actor=actor, organization=organization)
+    parent = _section_for(organization)
     if not parent.permissions_for_user(actor).can_add_subpage():
         raise NotAllowed("You can only add events to your own organization's section.")
     event_organization_check(

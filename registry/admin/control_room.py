@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 import tablib
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_POST
 from .. import certificates as rendering
 from .. import resources, selectors
 from ..formats import neutralize_formula
-from ..models import Attendance, Certificate, CertificateBatch, EventRecord, RegistrationStatus
+from ..models import Attendance, Certificate, EventRecord, RegistrationStatus
 from ..selectors import control_room as reads
 from ..services import DomainError
 from ..services import attendance as attendance_services
@@ -158,7 +157,7 @@ def registrations_chart(per: str, rows: list[tuple[date, int]]) -> dict | None:
 def control_room(request: HttpRequest, page_id: int) -> TemplateResponse:
     event = _event(request, page_id)
     per, rows = reads.registrations_over_time(page_id)
-    latest = CertificateBatch.objects.filter(page_id=page_id).order_by("-created_at", "-pk").first()
+    latest = reads.latest_batch(page_id)
     return _render(
         request,
         event,
@@ -342,13 +341,8 @@ def attendance_commit(request: HttpRequest, page_id: int) -> HttpResponse:
 def certificates(request: HttpRequest, page_id: int) -> TemplateResponse:
     event = _event(request, page_id)
     q = (request.GET.get("q") or "").strip()[:200]
-    issued = Certificate.objects.filter(registration__page_id=page_id).select_related("registration")
-    if q:
-        issued = issued.filter(
-            Q(holder_name__icontains=q) | Q(registration__email__icontains=q) | Q(code__startswith=q.upper())
-        )
-    page = Paginator(issued.order_by("holder_name", "pk"), PER_PAGE).get_page(request.GET.get("page"))
-    latest = CertificateBatch.objects.filter(page_id=page_id).order_by("-created_at", "-pk").first()
+    page = Paginator(reads.event_certificates(page_id, q=q), PER_PAGE).get_page(request.GET.get("page"))
+    latest = reads.latest_batch(page_id)
     return _render(
         request,
         event,

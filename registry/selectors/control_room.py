@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from ..models import Attendance, EventRecord, Message, Registration, RegistrationStatus
+from ..models import Attendance, Certificate, CertificateBatch, EventRecord, Message, Registration, RegistrationStatus
 from .organizer import with_figures
 
 # Registrations per day up to this many days; a longer history is counted per week.
@@ -83,3 +83,17 @@ def status_counts(page_id: int) -> dict[str, int]:
 def event_messages(page_id: int) -> QuerySet[Message]:
     """What was sent about the event (by email or in the app), newest first."""
     return Message.objects.filter(page_id=page_id).select_related("recipient").order_by("-created_at", "-pk")
+
+
+def event_certificates(page_id: int, *, q: str = "") -> QuerySet[Certificate]:
+    """The event's issued certificates by holder, searched by name, email or the start of the certificate number."""
+    issued = Certificate.objects.filter(registration__page_id=page_id).select_related("registration")
+    if q:
+        issued = issued.filter(
+            Q(holder_name__icontains=q) | Q(registration__email__icontains=q) | Q(code__startswith=q.upper())
+        )
+    return issued.order_by("holder_name", "pk")
+
+
+def latest_batch(page_id: int) -> CertificateBatch | None:
+    return CertificateBatch.objects.filter(page_id=page_id).order_by("-created_at", "-pk").first()

@@ -22,28 +22,27 @@ def sees_everything(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.has_perm("registry.see_all_organizations"))
 
 
-def managed_organization_ids(user) -> frozenset[int]:
-    """The active organizations this person organizes or heads; read once per request (or per remembered caller)."""
+def _active_organization_ids(user, roles, kept_as: str) -> frozenset[int]:
+    """The active organizations where this person holds one of `roles`; read once per request (kept on the person
+    as `kept_as`, which remembered API callers arrive with already)."""
     if user is None or not user.is_authenticated or not user.is_active or user.pk is None:
         return frozenset()
-    if not hasattr(user, "_managed_organization_ids"):
-        managed = Membership.objects.filter(
-            user_id=user.pk, role__in=MANAGING_ROLES, organization__is_active=True
-        ).values_list("organization_id", flat=True)
-        user._managed_organization_ids = frozenset(managed)
-    return user._managed_organization_ids
+    if not hasattr(user, kept_as):
+        found = Membership.objects.filter(user_id=user.pk, role__in=roles, organization__is_active=True).values_list(
+            "organization_id", flat=True
+        )
+        setattr(user, kept_as, frozenset(found))
+    return getattr(user, kept_as)
+
+
+def managed_organization_ids(user) -> frozenset[int]:
+    """The active organizations this person organizes or heads."""
+    return _active_organization_ids(user, MANAGING_ROLES, "_managed_organization_ids")
 
 
 def page_organization_ids(user) -> frozenset[int]:
     """The active organizations whose event pages this person writes: those they run and those they edit pages for."""
-    if user is None or not user.is_authenticated or not user.is_active or user.pk is None:
-        return frozenset()
-    if not hasattr(user, "_page_organization_ids"):
-        editing = Membership.objects.filter(
-            user_id=user.pk, role__in=PAGE_EDITING_ROLES, organization__is_active=True
-        ).values_list("organization_id", flat=True)
-        user._page_organization_ids = frozenset(editing)
-    return user._page_organization_ids
+    return _active_organization_ids(user, PAGE_EDITING_ROLES, "_page_organization_ids")
 
 
 def manages_any_organization(user) -> bool:
