@@ -22,6 +22,7 @@ from wagtail.signals import page_published
 
 from registry.models import Membership, Organization
 from registry.selectors import PAGE_EDITING_ROLES
+from registry.signals import memberships_changed
 
 from .models import EventIndexPage, EventPage, HomePage, OrganizationEventsPage
 
@@ -185,14 +186,22 @@ def _organization_saved(sender, instance: Organization, **kwargs) -> None:
         sync_organization(instance)
 
 
-def _membership_changed(sender, instance: Membership, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return
-    group = group_of(instance.organization)
+def _sync_writers(organization: Organization) -> None:
+    group = group_of(organization)
     if group is None:
-        sync_organization(instance.organization)
+        sync_organization(organization)
     else:
-        _sync_members(instance.organization, group)
+        _sync_members(organization, group)
+
+
+def _membership_changed(sender, instance: Membership, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        _sync_writers(instance.organization)
+
+
+def _memberships_changed_in_bulk(sender, organization_ids, **kwargs) -> None:
+    for organization in Organization.objects.filter(pk__in=organization_ids):
+        _sync_writers(organization)
 
 
 def connect() -> None:
@@ -200,3 +209,4 @@ def connect() -> None:
     post_save.connect(_organization_saved, sender=Organization, dispatch_uid="cms-sections-organization")
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="cms-sections-membership-saved")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="cms-sections-membership-removed")
+    memberships_changed.connect(_memberships_changed_in_bulk, dispatch_uid="cms-sections-memberships-imported")

@@ -234,3 +234,22 @@ def test_deleting_an_event_people_registered_for_is_refused_in_the_editor(clubs,
     client.post(f"/admin/pages/{event.pk}/delete/")
 
     assert EventPage.objects.filter(pk=event.pk).exists()
+
+
+def test_organizers_brought_in_by_a_people_import_write_their_section(clubs, client):
+    """Imports write memberships in bulk (no model signals); the organization's group still follows them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from registry.tests.factories import StaffFactory
+
+    club, _ = clubs
+    signed_in(client, StaffFactory(is_superuser=True))
+    header = "email,first_name,last_name,role,organization,membership_role"
+    upload = SimpleUploadedFile(
+        "people.csv", f"{header}\nnew.organizer@example.edu,Nia,Rao,organizer,Coding Club,organizer\n".encode()
+    )
+    preview = client.post("/staff/registry/user/import/", {"import_file": upload, "format": "0", "resource": "0"})
+    client.post("/staff/registry/user/process_import/", preview.context["confirm_form"].initial)
+
+    imported = Membership.objects.get(user__email="new.organizer@example.edu", organization=club)
+    assert imported.user in Group.objects.get(name="Events of Coding Club").user_set.all()

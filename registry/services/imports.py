@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from .. import access, actors
 from ..models import Membership, MentorProfile, Organization, Role, StudentProfile, User
 from ..selectors.scope import manages_organization
+from ..signals import memberships_changed
 from .guards import require_permission
 from .invitations import users_invite
 
@@ -392,6 +393,9 @@ def _memberships_write(people: list[Person], lookups: _Lookups, history: dict) -
             changed.append(membership)
     bulk_create_with_history(created, Membership, **history)
     bulk_update_with_history(changed, Membership, ["role"], **history)
+    touched = {membership.organization_id for membership in [*created, *changed]}
+    if touched:
+        memberships_changed.send(sender=Membership, organization_ids=touched)
 
 
 def _mentor_profiles_write(people: list[Person], lookups: _Lookups, new_ids: set[int], history: dict) -> None:
